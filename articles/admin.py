@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Article, Byline, Section, Tag
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ("author",)
+    ordering = ("position",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("headline", "status", "section", "published_at", "is_featured", "view_link")
+    list_filter = ("status", "section", "is_featured")
+    list_select_related = ("section",)
+    search_fields = ("headline", "standfirst")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("headline",)}
+    autocomplete_fields = ("tags", "related_articles")
+    inlines = (BylineInline,)
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "section", "standfirst", "body", "source")}),
+        ("Hero image", {"fields": ("hero_image", "hero_alt", "hero_caption", "hero_credit")}),
+        (
+            "Publishing",
+            {"fields": ("status", "published_at", "updated_at", "expires_at", "is_featured")},
+        ),
+        ("Topics", {"fields": ("tags", "related_articles")}),
+        (
+            "Advanced",
+            {"classes": ("collapse",), "fields": ("comments_enabled", "comments_close_at")},
+        ),
+    )
+
+    @admin.display(description="On the site")
+    def view_link(self, obj):
+        if not obj.is_public:
+            return "—"
+        return format_html('<a href="{}">View</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from authors.models import Author
+
+from .models import Article, Section
+
+FEED_ITEMS = 30
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def articles(self, obj):
+        return Article.objects.public()
+
+    def items(self, obj):
+        return self.articles(obj).newest_first().for_listing()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.shows_update else None
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.byline_authors) or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+    def item_guid_is_permalink(self, item):
+        return True
+
+
+class LatestFeed(ArticleFeed):
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return settings.SITE_DESCRIPTION
+
+    def link(self):
+        return "/"
+
+
+class SectionFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.public().filter(section=obj)
+
+    def title(self, obj):
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def articles(self, obj):
+        return obj.articles.public()
+
+    def title(self, obj):
+        return f"{obj.name} | {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return f"Stories by {obj.name} for {settings.SITE_NAME}."
+
+    def link(self, obj):
+        return obj.get_absolute_url()

@@ -1,0 +1,370 @@
+import html
+import math
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from newsroom import sanitize
+
+SEARCH_CONFIG = "english"
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence, used as the section page's meta description."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the navigation, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self, *, at=None):
+        """What readers may see: published, its time has come, and not expired."""
+        now = at or timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """Everything a teaser shows (section, bylines) in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
+            )
+        )
+
+    def search(self, text):
+        """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+            return (
+                self.filter(search_vector=query)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), query),
+                    snippet=SearchHeadline(
+                        "body_text",
+                        query,
+                        config=SEARCH_CONFIG,
+                        start_sel=sanitize.HIGHLIGHT_START,
+                        stop_sel=sanitize.HIGHLIGHT_STOP,
+                        max_words=40,
+                        min_words=20,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    ),
+                )
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        terms = text.split()[:10]
+        condition = Q()
+        for term in terms:
+            condition &= (
+                Q(headline__icontains=term)
+                | Q(standfirst__icontains=term)
+                | Q(body_text__icontains=term)
+            )
+        return self.filter(condition).newest_first() if terms else self.none()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the article's address. Keep it short; it never changes."),
+    )
+    standfirst = models.CharField(
+        _("standfirst"),
+        max_length=400,
+        help_text=_("The one- or two-sentence summary under the headline."),
+    )
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Cleaned on save: only paragraphs, subheadings, quotes, lists, links and "
+                    "images from the media library are kept."),
+    )  # fmt: skip
+    body_text = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    source = models.CharField(
+        _("source line"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown as "Source: …" under the article, for example "News agencies".'),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    authors = models.ManyToManyField(
+        "authors.Author",
+        verbose_name=_("bylines"),
+        through="Byline",
+        related_name="articles",
+        blank=True,
+    )
+    related_articles = models.ManyToManyField(
+        "self",
+        verbose_name=_("related stories"),
+        symmetrical=False,
+        blank=True,
+        help_text=_("Shown first under the article; the rest come from the same tags."),
+    )
+
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it. Required with an image."),
+    )
+    hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    hero_credit = models.CharField(
+        _("credit"), max_length=120, blank=True, help_text=_("Photographer / agency.")
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    is_featured = models.BooleanField(
+        _("feature on the front page"),
+        default=False,
+        help_text=_("The newest featured story leads the front page."),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A future time schedules the article: it appears by itself at that time."),
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        _("updated"),
+        null=True,
+        blank=True,
+        help_text=_('Set for a substantive update; readers see "Updated" with this time.'),
+    )
+    expires_at = models.DateTimeField(
+        _("expiry time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the article leaves the site by itself at this time."),
+    )
+    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    comments_close_at = models.DateTimeField(_("comments close"), null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+    # Filled on PostgreSQL only (a GIN index serves it); other databases search plainly.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_pub_idx"
+            ),
+            models.Index(fields=["first_published_at"], name="article_first_pub_idx"),
+            models.Index(
+                fields=["is_featured", "status", "-published_at"],
+                name="article_featured_pub_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="article_hero_has_alt",
+                violation_error_message=_("Describe the hero image in its alt text."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize.clean_article_html(self.body)
+        self.body_text = plain_text(self.body)
+        self.word_count = len(self.body_text.split())
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            # The date in the URL is that of first publication: fixed once the article has
+            # been seen, still following the schedule until then.
+            if self.first_published_at is None or self.first_published_at > timezone.now():
+                self.first_published_at = self.published_at
+        super().save(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.first_published_at or self.published_at or self.created)
+        return reverse(
+            "articles:detail",
+            kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = ValidationError(
+                _("Describe the image for readers who cannot see it."), code="required"
+            )
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            errors["expires_at"] = ValidationError(
+                _("The expiry time must be after the publication time."), code="invalid"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    @property
+    def reading_time(self):
+        """Minutes, at least one."""
+        return max(1, math.ceil(self.word_count / settings.READING_WORDS_PER_MINUTE))
+
+    @property
+    def rendered_body(self):
+        return sanitize.sanitized(self.body)
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order, from the prefetched bylines when there are any."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def shows_update(self):
+        return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+_BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def plain_text(body_html):
+    """The words of a sanitized body, for search and reading time."""
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", body_html)))
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def search_vector():
+    return (
+        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+    )

@@ -1,0 +1,55 @@
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from newsroom import sanitize
+
+register = template.Library()
+
+
+@register.filter
+def highlight(text, query=""):
+    """A search snippet with the matches in <mark>, everything else escaped."""
+    return sanitize.highlight(text, query.split())
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    return settings.SITE_URL + path
+
+
+@register.simple_tag
+def article_json_ld(article):
+    """schema.org NewsArticle for search engines."""
+    url = settings.SITE_URL + article.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.standfirst,
+        "datePublished": timezone.localtime(article.published_at).isoformat(),
+        "dateModified": timezone.localtime(article.updated_at or article.modified).isoformat()
+        if article.shows_update
+        else timezone.localtime(article.published_at).isoformat(),
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "wordCount": article.word_count,
+        "author": [
+            {
+                "@type": "Organization" if author.is_agency else "Person",
+                "name": author.name,
+                "url": settings.SITE_URL + author.get_absolute_url(),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL + "/",
+        },
+    }
+    if article.hero_image:
+        data["image"] = [settings.SITE_URL + article.hero_image.url]
+    return sanitize.json_ld(data)

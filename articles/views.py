@@ -1,0 +1,192 @@
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from authors.models import Author
+
+from .models import Article, Byline, Section, Tag
+from .sitemaps import news_sitemap_articles
+
+FRONT_PAGE_TOP_STORIES = 4
+FRONT_PAGE_LATEST = 10
+SECTION_RAIL_SIZE = 4
+RELATED_STORIES = 4
+
+
+def paginate(request, queryset):
+    # get_page() answers a malformed or out-of-range ?page= with the nearest valid page.
+    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@require_safe
+def front_page(request):
+    public = Article.objects.public().newest_first().for_listing()
+    # The newest featured stories lead; the newest of the rest fill the top and "Latest".
+    featured = list(public.filter(is_featured=True)[: 1 + FRONT_PAGE_TOP_STORIES])
+    newest = public.exclude(pk__in=[article.pk for article in featured])
+    stories = featured + list(newest[: 1 + FRONT_PAGE_TOP_STORIES + FRONT_PAGE_LATEST])
+    top = stories[: 1 + FRONT_PAGE_TOP_STORIES]
+    return render(
+        request,
+        "articles/front_page.html",
+        {
+            "lead": top[0] if top else None,
+            "top_stories": top[1:],
+            "latest": stories[len(top) :][:FRONT_PAGE_LATEST],
+            "rails": section_rails(exclude=[article.pk for article in top]),
+        },
+    )
+
+
+def section_rails(*, exclude):
+    """The newest stories of every section, in one query whatever the number of sections."""
+    sections = list(Section.objects.all())
+    if not sections:
+        return []
+    public = Article.objects.public().exclude(pk__in=exclude)
+    per_section = [
+        public.filter(section=section)
+        .newest_first()
+        .values_list("pk", flat=True)[:SECTION_RAIL_SIZE]
+        for section in sections
+    ]
+    ids = per_section[0].union(*per_section[1:], all=True)
+    articles = Article.objects.filter(pk__in=ids).newest_first().for_listing()
+    by_section = {}
+    for article in articles:
+        by_section.setdefault(article.section_id, []).append(article)
+    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+
+
+@require_safe
+def article_detail(request, year, month, day, slug):
+    article = get_object_or_404(
+        Article.objects.public()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+        ),
+        slug=slug,
+    )
+    published = timezone.localtime(article.first_published_at)
+    if (year, month, day) != (published.year, published.month, published.day):
+        raise Http404("No article was published under that date.")
+    canonical = article.get_absolute_url()
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "related": related_stories(article)},
+    )
+
+
+def related_stories(article):
+    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
+    stories = list(article.related_articles.public().select_related("section")[:RELATED_STORIES])
+    others = Article.objects.public().exclude(pk=article.pk).select_related("section")
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    if tag_ids and len(stories) < RELATED_STORIES:
+        # A semi-join rather than DISTINCT: the database walks the date index and stops early.
+        tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
+        stories += (
+            others.filter(pk__in=tagged)
+            .exclude(pk__in=[story.pk for story in stories])
+            .newest_first()[: RELATED_STORIES - len(stories)]
+        )
+    if len(stories) < RELATED_STORIES:
+        stories += (
+            others.filter(section_id=article.section_id)
+            .exclude(pk__in=[story.pk for story in stories])
+            .newest_first()[: RELATED_STORIES - len(stories)]
+        )
+    return stories
+
+
+@require_safe
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = paginate(
+        request, Article.objects.public().filter(section=section).newest_first().for_listing()
+    )
+    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, tag.articles.public().newest_first().for_listing())
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+@require_safe
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(request, author.articles.public().newest_first().for_listing())
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@require_safe
+def month_archive(request, year, month):
+    today = timezone.localdate()
+    if (
+        not (1 <= month <= 12)
+        or not (1900 <= year <= today.year)
+        or ((year, month) > (today.year, today.month))
+    ):
+        raise Http404("No archive for that month.")
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    page = paginate(
+        request,
+        Article.objects.public()
+        .filter(first_published_at__gte=start, first_published_at__lt=end)
+        .newest_first()
+        .for_listing(),
+    )
+    previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
+    next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None
+    return render(
+        request,
+        "articles/month_archive.html",
+        {
+            "month": start.date(),
+            "page": page,
+            "previous_month": previous_month,
+            "next_month": next_month,
+        },
+    )
+
+
+@require_safe
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[: settings.SEARCH_MAX_QUERY_LENGTH]
+    # NUL characters are refused by PostgreSQL and mean nothing in a search.
+    query = query.replace("\x00", "")
+    page = None
+    if query:
+        page = paginate(request, Article.objects.public().search(query).for_listing())
+    return render(request, "articles/search.html", {"query": query, "page": page})
+
+
+@require_safe
+def news_sitemap(request):
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": news_sitemap_articles()},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+@require_safe
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
