@@ -2,7 +2,9 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,16 +52,28 @@ def section_rails(*, exclude):
     if not sections:
         return []
     public = Article.objects.public().exclude(pk__in=exclude)
-    per_section = [
-        public.filter(section=section)
-        .newest_first()
-        .values_list("pk", flat=True)[:SECTION_RAIL_SIZE]
-        for section in sections
-    ]
-    ids = per_section[0].union(*per_section[1:], all=True)
-    articles = Article.objects.filter(pk__in=ids).newest_first().for_listing()
+    if connection.features.supports_slicing_ordering_in_compound:
+        # A UNION of small index scans, one per section (PostgreSQL).
+        per_section = [
+            public.filter(section=section).newest_first().values("pk")[:SECTION_RAIL_SIZE]
+            for section in sections
+        ]
+        ids = per_section[0].union(*per_section[1:], all=True)
+    else:
+        # SQLite cannot limit the parts of a UNION: number each section's stories instead.
+        ids = (
+            public.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=(F("published_at").desc(), F("pk").desc()),
+                )
+            )
+            .filter(rank__lte=SECTION_RAIL_SIZE)
+            .values("pk")
+        )
     by_section = {}
-    for article in articles:
+    for article in Article.objects.filter(pk__in=ids).newest_first().for_listing():
         by_section.setdefault(article.section_id, []).append(article)
     return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
 
@@ -84,7 +98,11 @@ def article_detail(request, year, month, day, slug):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "related": related_stories(article)},
+        {
+            "article": article,
+            "related": related_stories(article),
+            "current_section": article.section.slug,
+        },
     )
 
 
@@ -116,7 +134,11 @@ def section_detail(request, slug):
     page = paginate(
         request, Article.objects.public().filter(section=section).newest_first().for_listing()
     )
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+    return render(
+        request,
+        "articles/section_detail.html",
+        {"section": section, "page": page, "current_section": section.slug},
+    )
 
 
 @require_safe
