@@ -78,11 +78,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a teaser shows (section, bylines) in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("position")
-            )
-        )
+        return self.select_related("section").prefetch_related(prefetch_bylines())
 
     def search(self, text):
         """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""
@@ -348,6 +344,11 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+def prefetch_bylines():
+    """Bylines with their authors, in byline order: one query for any number of articles."""
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
 _BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from authors.models import Author
 
-from .models import Article, Byline, Section, Tag
+from .models import Article, Section, Tag, prefetch_bylines
 from .sitemaps import news_sitemap_articles
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -84,7 +84,7 @@ def article_detail(request, year, month, day, slug):
         Article.objects.public()
         .select_related("section")
         .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            prefetch_bylines(),
             "tags",
         ),
         slug=slug,
@@ -125,6 +125,8 @@ def related_stories(article):
             .exclude(pk__in=[story.pk for story in stories])
             .newest_first()[: RELATED_STORIES - len(stories)]
         )
+    # One query for the bylines of all of them, however they were found.
+    prefetch_related_objects(stories, prefetch_bylines())
     return stories
 
 

@@ -13,8 +13,17 @@ def highlight(text, query=""):
     return sanitize.highlight(text, query.split())
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
+@register.filter
+def time_or_date(value):
+    """ "14:05" for today's stories, "26 Nov" for older ones."""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return f"{local.day} {local:%b}"
+
+
+@register.simple_tag
+def absolute_url(path):
     return settings.SITE_URL + path
 
 
