@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from authors.models import Author
@@ -40,6 +41,10 @@ class ArticleFeed(Feed):
     def item_guid_is_permalink(self, item):
         return True
 
+    # Links on the site's public address (SITE_URL), whatever host the request came to.
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
 
 class LatestFeed(ArticleFeed):
     def title(self):
@@ -49,7 +54,10 @@ class LatestFeed(ArticleFeed):
         return settings.SITE_DESCRIPTION
 
     def link(self):
-        return "/"
+        return settings.SITE_URL + "/"
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:feed")
 
 
 class SectionFeed(ArticleFeed):
@@ -66,7 +74,10 @@ class SectionFeed(ArticleFeed):
         return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return settings.SITE_URL + obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return settings.SITE_URL + reverse("articles:section-feed", kwargs={"slug": obj.slug})
 
 
 class AuthorFeed(ArticleFeed):
@@ -83,4 +94,7 @@ class AuthorFeed(ArticleFeed):
         return f"Stories by {obj.name} for {settings.SITE_NAME}."
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return settings.SITE_URL + obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return settings.SITE_URL + reverse("articles:author-feed", kwargs={"slug": obj.slug})

@@ -263,16 +263,30 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        # Control characters pasted from word processors are invisible and break XML feeds.
+        for field in (
+            "headline",
+            "standfirst",
+            "source",
+            "hero_alt",
+            "hero_caption",
+            "hero_credit",
+        ):
+            setattr(self, field, strip_control_characters(getattr(self, field)))
         self.body = sanitize.clean_article_html(self.body)
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
+        # The date in the URL is that of first publication: fixed once the article has been
+        # seen, following the schedule until then, and forgotten if the schedule is withdrawn.
+        now = timezone.now()
+        not_yet_seen = self.first_published_at is None or self.first_published_at > now
         if self.status == self.Status.PUBLISHED:
             if self.published_at is None:
-                self.published_at = timezone.now()
-            # The date in the URL is that of first publication: fixed once the article has
-            # been seen, still following the schedule until then.
-            if self.first_published_at is None or self.first_published_at > timezone.now():
+                self.published_at = now
+            if not_yet_seen:
                 self.first_published_at = self.published_at
+        elif not_yet_seen:
+            self.first_published_at = None
         super().save(*args, **kwargs)
         if connection.vendor == "postgresql":
             Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
@@ -355,6 +369,10 @@ _BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote|figcaption)>|<br\s*/?>", r
 _TAG = re.compile(r"<[^>]+>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
+
+
+def strip_control_characters(text):
+    return _CONTROL.sub("", text)
 
 
 def plain_text(body_html):

@@ -1,6 +1,9 @@
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +16,17 @@ NEWS_SITEMAP_WINDOW = datetime.timedelta(hours=48)
 NEWS_SITEMAP_LIMIT = 1000
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Links on the site's public address (SITE_URL), whatever host the request came to."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ArticleSitemap(SiteSitemap):
     limit = 10_000
 
     def items(self):
@@ -27,20 +40,20 @@ class ArticleSitemap(Sitemap):
         return item.modified
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
         return Section.objects.all()
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     def items(self):
         bylined = Byline.objects.filter(article__in=Article.objects.public()).values("author_id")
         return Author.objects.filter(pk__in=bylined)
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(SiteSitemap):
     changefreq = "always"
 
     def items(self):
@@ -48,6 +61,21 @@ class StaticSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+def sitemap_index_entries():
+    """(address, last modified) of every page of every sitemap, for /sitemap.xml."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        entries += [
+            SitemapIndexItem(f"{url}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return entries
 
 
 SITEMAPS = {

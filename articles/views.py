@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from authors.models import Author
 
 from .models import Article, Section, Tag, prefetch_bylines
-from .sitemaps import news_sitemap_articles
+from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
 FRONT_PAGE_LATEST = 10
@@ -199,6 +199,16 @@ def search(request):
     if query:
         page = paginate(request, Article.objects.public().search(query).for_listing())
     return render(request, "articles/search.html", {"query": query, "page": page})
+
+
+@require_safe
+def sitemap_index(request):
+    return render(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": sitemap_index_entries()},
+        content_type="application/xml",
+    )
 
 
 @require_safe

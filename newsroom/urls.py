@@ -9,12 +9,7 @@ from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", article_views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

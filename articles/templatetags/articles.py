@@ -14,6 +14,12 @@ def highlight(text, query=""):
 
 
 @register.filter
+def isotime(value):
+    """A machine-readable time for <time datetime>, to the second, in the site's zone."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
+
+
+@register.filter
 def time_or_date(value):
     """ "14:05" for today's stories, "26 Nov" for older ones."""
     local = timezone.localtime(value)
