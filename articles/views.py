@@ -7,6 +7,7 @@ from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -22,7 +23,8 @@ RELATED_STORIES = 4
 
 
 def paginate(request, queryset):
-    # get_page() answers a malformed or out-of-range ?page= with the nearest valid page.
+    # get_page() answers a malformed ?page= with the first page and one out of range with
+    # the last, rather than an error.
     return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -166,6 +168,9 @@ def month_archive(request, year, month):
         or ((year, month) > (today.year, today.month))
     ):
         raise Http404("No archive for that month.")
+    canonical = reverse("articles:archive", kwargs={"year": year, "month": month})
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = (start + datetime.timedelta(days=32)).replace(day=1)

@@ -47,7 +47,7 @@ def _article_attribute_filter(element, attribute, value):
         # Images in article bodies come from our own media library, never from elsewhere:
         # a third-party image would track readers and can change after publication.
         parts = urlsplit(value)
-        if parts.scheme or parts.netloc or "\\" in value or "//" in value:
+        if parts.scheme or parts.netloc or "\\" in value or "//" in value or ".." in value:
             return None
         return value if value.startswith(settings.MEDIA_URL) else None
     if attribute in {"width", "height", "start"}:

@@ -1,0 +1,530 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.markup import Markup
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 3, 18, 12, 0, tzinfo=datetime.UTC)
+HOUR = datetime.timedelta(hours=1)
+HTML = "text/html; charset=utf-8"
+RSS = "application/rss+xml; charset=utf-8"
+XML = "application/xml"
+HIDDEN_HEADLINES = {
+    "draft": "Unpublished zeppelin draft",
+    "scheduled": "Embargoed zeppelin scoop",
+    "expired": "Withdrawn zeppelin notice",
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def newsroom(section, author):
+    """A public story with everything a page shows, a neighbour, and three hidden stories.
+
+    The hidden ones share the story's section, tag and author and are its editors' picks,
+    so every listing that forgot `public()` would show them.
+    """
+    tag = TagFactory(name="Harbours", slug="harbours")
+    agency = AuthorFactory(name="News agencies", slug="news-agencies", is_agency=True)
+    ghost = AuthorFactory(name="Ghost Writer", slug="ghost-writer")
+    story = ArticleFactory(
+        with_image=True,
+        headline="Harbour zeppelin museum opens",
+        slug="harbour-zeppelin-museum-opens",
+        standfirst="The hangar on the quay becomes a museum of airships.",
+        body="<p>Visitors queued from dawn.</p><h2>Tickets</h2><p>Entry is free in March.</p>",
+        section=section,
+        authors=[author, agency],
+        tags=[tag, TagFactory(name="Museums", slug="museums")],
+        published_at=NOW - HOUR,
+        is_featured=True,
+    )
+    neighbour = ArticleFactory(
+        headline="Ferry timetable changes for spring",
+        slug="ferry-timetable-changes",
+        section=SectionFactory(name="Travel", slug="travel"),
+        authors=[author],
+        tags=[tag],
+        published_at=NOW - 2 * HOUR,
+    )
+    hidden = {
+        "draft": ArticleFactory(draft=True),
+        "scheduled": ArticleFactory(published_at=NOW + 2 * HOUR),
+        "expired": ArticleFactory(published_at=NOW - 3 * HOUR, expires_at=NOW - HOUR),
+    }
+    for key, article in hidden.items():
+        Article.objects.filter(pk=article.pk).update(
+            headline=HIDDEN_HEADLINES[key],
+            slug=HIDDEN_HEADLINES[key].lower().replace(" ", "-"),
+            standfirst=f"{HIDDEN_HEADLINES[key]}: not for readers.",
+            section=section,
+        )
+        article.refresh_from_db()
+        article.authors.add(author, ghost)
+        article.tags.add(tag)
+    story.related_articles.add(*hidden.values(), neighbour)
+    return SimpleNamespace(
+        story=story,
+        neighbour=neighbour,
+        hidden=hidden,
+        section=section,
+        tag=tag,
+        author=author,
+        agency=agency,
+        ghost=ghost,
+    )
+
+
+def reader_urls(newsroom):
+    return {
+        "front-page": "/",
+        "article": newsroom.story.get_absolute_url(),
+        "section": "/section/world/",
+        "tag": "/tag/harbours/",
+        "author": "/author/amara-osei/",
+        "archive": "/archive/2026/03/",
+        "search": "/search/?q=zeppelin",
+        "feed": "/rss.xml",
+        "section-feed": "/section/world/rss.xml",
+        "author-feed": "/author/amara-osei/rss.xml",
+        "sitemap-index": "/sitemap.xml",
+        "sitemap-home": "/sitemap-home.xml",
+        "sitemap-sections": "/sitemap-sections.xml",
+        "sitemap-authors": "/sitemap-authors.xml",
+        "sitemap-articles": "/sitemap-articles.xml",
+        "news-sitemap": "/news-sitemap.xml",
+        "robots": "/robots.txt",
+    }
+
+
+CONTENT_TYPES = {
+    "front-page": HTML,
+    "article": HTML,
+    "section": HTML,
+    "tag": HTML,
+    "author": HTML,
+    "archive": HTML,
+    "search": HTML,
+    "feed": RSS,
+    "section-feed": RSS,
+    "author-feed": RSS,
+    "sitemap-index": XML,
+    "sitemap-home": XML,
+    "sitemap-sections": XML,
+    "sitemap-authors": XML,
+    "sitemap-articles": XML,
+    "news-sitemap": "application/xml; charset=utf-8",
+    "robots": "text/plain; charset=utf-8",
+}
+HTML_PAGES = ["front-page", "article", "section", "tag", "author", "archive", "search"]
+
+
+@pytest.mark.parametrize(("name", "content_type"), CONTENT_TYPES.items())
+def test_every_reader_url_answers_anonymous_readers(client, newsroom, name, content_type):
+    response = client.get(reader_urls(newsroom)[name])
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "front-page",
+        "article",
+        "search",
+        "feed",
+        "section-feed",
+        "sitemap-index",
+        "sitemap-articles",
+        "news-sitemap",
+        "robots",
+    ],
+)
+def test_reader_pages_answer_head_and_refuse_writes(client, newsroom, name):
+    url = reader_urls(newsroom)[name]
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize("kind", HIDDEN_HEADLINES)
+def test_an_article_that_is_not_public_answers_404_on_its_url(client, newsroom, kind):
+    article = newsroom.hidden[kind]
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+LISTINGS = [
+    "front-page",
+    "article",  # related stories
+    "section",
+    "tag",
+    "author",
+    "archive",
+    "search",
+    "feed",
+    "section-feed",
+    "author-feed",
+    "sitemap-articles",
+    "news-sitemap",
+]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_articles_that_are_not_public_appear_on_no_listing(client, newsroom, name):
+    content = client.get(reader_urls(newsroom)[name]).text
+    # The public story is listed, so the page is not simply empty.
+    assert newsroom.story.slug in content
+    for article in newsroom.hidden.values():
+        assert article.headline not in content
+        assert article.slug not in content
+
+
+def test_an_author_of_hidden_articles_only_is_not_in_the_sitemap(client, newsroom):
+    content = client.get("/sitemap-authors.xml").text
+    assert "/author/amara-osei/" in content
+    assert "/author/ghost-writer/" not in content
+
+
+def test_related_stories_show_public_editors_picks(client, newsroom):
+    content = client.get(newsroom.story.get_absolute_url()).text
+    assert "Related stories" in content
+    assert newsroom.neighbour.headline in content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/2026/03/18/no-such-story/",
+        "/section/no-such-section/",
+        "/section/no-such-section/rss.xml",
+        "/tag/no-such-tag/",
+        "/author/no-such-author/",
+        "/author/no-such-author/rss.xml",
+        "/sitemap-no-such-part.xml",
+        "/no/such/page/",
+    ],
+)
+def test_unknown_addresses_answer_404(client, newsroom, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["2026/03/17", "2026/03/19", "2025/03/18", "2026/02/18", "0000/00/00", "2026/13/18"],
+)
+def test_an_article_under_the_wrong_date_answers_404(client, newsroom, date):
+    assert client.get(f"/news/{date}/{newsroom.story.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("date", ["2026/3/5", "2026/03/5", "2026/3/05"])
+def test_an_unpadded_date_redirects_permanently_to_the_canonical_url(client, date):
+    article = ArticleFactory(
+        slug="early", published_at=datetime.datetime(2026, 3, 5, 8, tzinfo=datetime.UTC)
+    )
+    assert article.get_absolute_url() == "/news/2026/03/05/early/"
+    response = client.get(f"/news/{date}/early/")
+    assert response.status_code == 301
+    assert response["Location"] == "/news/2026/03/05/early/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unpadded_wrong_date_answers_404_without_redirecting(client):
+    ArticleFactory(slug="early", published_at=datetime.datetime(2026, 3, 5, 8, tzinfo=datetime.UTC))
+    assert client.get("/news/2026/3/6/early/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/26/03/18/harbour-zeppelin-museum-opens/",
+        "/news/2026/003/18/harbour-zeppelin-museum-opens/",
+        "/news/2026/ab/18/harbour-zeppelin-museum-opens/",
+        "/news/2026/03/18x/harbour-zeppelin-museum-opens/",
+        "/news/2026/02/30/harbour-zeppelin-museum-opens/",
+        "/news/2026/00/18/harbour-zeppelin-museum-opens/",
+        "/news/-2026/03/18/harbour-zeppelin-museum-opens/",
+        "/archive/2026/13/",
+        "/archive/2026/00/",
+        "/archive/2026/99/",
+        "/archive/1899/12/",
+        "/archive/0000/01/",
+        "/archive/26/03/",
+        "/archive/2026/march/",
+        "/archive/2026/04/",  # next month: the archive cannot be in the future
+        "/archive/2027/01/",
+        "/archive/9999/12/",
+    ],
+)
+def test_malformed_impossible_and_future_dates_answer_404(client, newsroom, url):
+    assert client.get(url).status_code == 404
+
+
+def test_an_unpadded_archive_month_redirects_permanently_to_the_canonical_url(client, newsroom):
+    response = client.get("/archive/2026/3/")
+    assert response.status_code == 301
+    assert response["Location"] == "/archive/2026/03/"
+
+
+def test_archive_of_the_current_month_lists_its_articles_without_a_next_link(client, newsroom):
+    content = client.get("/archive/2026/03/").text
+    assert newsroom.story.headline in content
+    assert "/archive/2026/02/" in content
+    assert "/archive/2026/04/" not in content
+
+
+def test_archive_of_an_earlier_month_excludes_other_months(client, newsroom):
+    ArticleFactory(
+        headline="February flood warning",
+        published_at=datetime.datetime(2026, 2, 28, 23, 59, tzinfo=datetime.UTC),
+    )
+    february = client.get("/archive/2026/02/").text
+    assert "February flood warning" in february
+    assert newsroom.story.headline not in february
+    assert "/archive/2026/03/" in february
+    assert "February flood warning" not in client.get("/archive/2026/03/").text
+
+
+def test_archive_months_follow_the_site_time_zone(client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # 08:30 on 1 March in Tokyo.
+    ArticleFactory(
+        headline="Tokyo morning edition",
+        published_at=datetime.datetime(2026, 2, 28, 23, 30, tzinfo=datetime.UTC),
+    )
+    assert "Tokyo morning edition" in client.get("/archive/2026/03/").text
+    assert "Tokyo morning edition" not in client.get("/archive/2026/02/").text
+
+
+@pytest.fixture
+def three_pages(settings, section, author):
+    settings.ARTICLES_PER_PAGE = 2
+    tag = TagFactory(name="Harbours", slug="harbours")
+    for hours in range(1, 6):
+        ArticleFactory(
+            headline=f"Zeppelin story {hours}",
+            section=section,
+            authors=[author],
+            tags=[tag],
+            published_at=NOW - hours * HOUR,
+        )
+
+
+PAGED_URLS = [
+    "/section/world/",
+    "/tag/harbours/",
+    "/author/amara-osei/",
+    "/archive/2026/03/",
+    "/search/?q=zeppelin",
+]
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("1", 1),
+        ("2", 2),
+        ("3", 3),
+        ("abc", 1),
+        ("", 1),
+        ("1.5", 1),
+        ("%00", 1),
+        ("%F0%9F%92%A5", 1),
+        ("1e3", 1),
+        ("99999", 3),
+        ("99999999999999999999999", 3),
+        ("-1", None),
+        ("0", None),
+    ],
+)
+def test_any_page_number_answers_with_the_nearest_page(client, three_pages, number, shown):
+    for url in PAGED_URLS:
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}page={number}")
+        assert response.status_code == 200, url
+        if shown is not None:
+            assert f"Page {shown} of 3" in response.text, url
+
+
+def test_the_404_page_is_in_the_site_look(client, settings, section):
+    settings.DEBUG = False
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = Markup(response.content)
+    assert page.title == "Page not found | Newsroom"
+    assert "We can't find that page" in response.text
+    assert 'class="site-header"' in response.text
+    # The navigation and a search form to find the story another way.
+    assert '<a href="/section/world/">World</a>' in response.text
+    forms = [attrs for tag, attrs in page.elements if tag == "form"]
+    assert {"action": "/search/", "method": "get"}.items() <= forms[-1].items()
+    assert any(tag == "input" and attrs.get("name") == "q" for tag, attrs in page.elements)
+    assert page.first_meta("robots") == "noindex"
+
+
+def test_every_page_type_has_its_own_title(client, newsroom):
+    urls = reader_urls(newsroom)
+    titles = {name: Markup(client.get(urls[name]).content).title for name in HTML_PAGES}
+    assert titles == {
+        "front-page": "Newsroom: news, analysis and opinion",
+        "article": "Harbour zeppelin museum opens | World | Newsroom",
+        "section": "World | Newsroom",
+        "tag": "Harbours | Newsroom",
+        "author": "Amara Osei | Newsroom",
+        "archive": "Archive: March 2026 | Newsroom",
+        "search": "Search: zeppelin | Newsroom",
+    }
+
+
+@pytest.mark.parametrize("name", HTML_PAGES)
+def test_every_page_has_description_canonical_open_graph_and_twitter_card(client, newsroom, name):
+    url = reader_urls(newsroom)[name]
+    markup = Markup(client.get(url).content)
+    path = url.split("?")[0]
+    assert markup.first_meta("description")
+    assert markup.first_link("canonical") == django_settings.SITE_URL + path
+    assert markup.first_meta("og:site_name") == "Newsroom"
+    assert markup.first_meta("og:title")
+    assert markup.first_meta("og:description")
+    assert markup.first_meta("og:type") in {"website", "article", "profile"}
+    assert markup.first_meta("og:url") == django_settings.SITE_URL + path
+    assert markup.first_meta("twitter:card") in {"summary", "summary_large_image"}
+
+
+def test_canonical_of_a_later_page_keeps_its_page_number(client, three_pages):
+    markup = Markup(client.get("/section/world/?page=2").content)
+    assert markup.first_link("canonical") == django_settings.SITE_URL + "/section/world/?page=2"
+    assert markup.title == "World (page 2) | Newsroom"
+
+
+def test_search_page_is_kept_out_of_search_engines(client, newsroom):
+    markup = Markup(client.get("/search/?q=zeppelin").content)
+    assert markup.first_meta("robots") == "noindex, follow"
+    assert markup.first_link("canonical") == django_settings.SITE_URL + "/search/"
+
+
+def test_article_page_describes_the_article_to_search_engines(client, newsroom):
+    story = newsroom.story
+    markup = Markup(client.get(story.get_absolute_url()).content)
+    image_url = django_settings.SITE_URL + story.hero_image.url
+    assert markup.first_meta("description") == story.standfirst
+    assert markup.first_meta("og:type") == "article"
+    assert markup.first_meta("og:title") == story.headline
+    assert markup.first_meta("og:image") == image_url
+    assert markup.first_meta("og:image:alt") == "Cranes over the harbour at dawn"
+    assert markup.first_meta("twitter:card") == "summary_large_image"
+    assert markup.first_meta("twitter:image") == image_url
+    assert markup.meta["article:tag"] == ["Harbours", "Museums"]
+    assert markup.first_meta("article:section") == "World"
+
+    [data] = markup.json_ld
+    url = django_settings.SITE_URL + story.get_absolute_url()
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == story.headline
+    assert data["url"] == url
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["image"] == [image_url]
+    assert data["datePublished"] == (NOW - HOUR).isoformat()
+    assert data["dateModified"] == (NOW - HOUR).isoformat()
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Amara Osei",
+            "url": django_settings.SITE_URL + "/author/amara-osei/",
+        },
+        {
+            "@type": "Organization",
+            "name": "News agencies",
+            "url": django_settings.SITE_URL + "/author/news-agencies/",
+        },
+    ]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Newsroom",
+        "url": django_settings.SITE_URL + "/",
+    }
+    assert data["keywords"] == ["Harbours", "Museums"]
+
+
+def test_json_ld_shows_a_substantive_update_as_date_modified(client, newsroom):
+    Article.objects.filter(pk=newsroom.story.pk).update(updated_at=NOW - HOUR / 2)
+    response = client.get(newsroom.story.get_absolute_url())
+    [data] = Markup(response.content).json_ld
+    assert data["dateModified"] == (NOW - HOUR / 2).isoformat()
+    assert "Updated <time" in response.text
+
+
+def test_json_ld_of_an_article_without_image_has_no_image(client, article):
+    [data] = Markup(client.get(article.get_absolute_url()).content).json_ld
+    assert "image" not in data
+
+
+def test_a_hostile_headline_cannot_break_out_of_the_json_ld_block(client, section):
+    headline = "</script><script>alert(1)</script>"
+    article = ArticleFactory(headline=headline, section=section)
+    response = client.get(article.get_absolute_url())
+    assert "<script>alert(1)" not in response.text
+    [data] = Markup(response.content).json_ld
+    assert data["headline"] == headline
+
+
+def test_article_page_shows_the_whole_story(client, newsroom):
+    story = newsroom.story
+    response = client.get(story.get_absolute_url())
+    content = response.text
+    markup = Markup(response.content)
+    assert '<p class="kicker"><a href="/section/world/">World</a></p>' in content
+    assert '<h1 id="headline" class="headline">Harbour zeppelin museum opens</h1>' in content
+    assert '<p class="standfirst">The hangar on the quay becomes a museum of airships.</p>' in (
+        content
+    )
+    hero = [attrs for tag, attrs in markup.elements if tag == "img" and "fetchpriority" in attrs]
+    assert hero == [
+        {
+            "src": story.hero_image.url,
+            "alt": "Cranes over the harbour at dawn",
+            "width": "160",
+            "height": "90",
+            "fetchpriority": "high",
+        }
+    ]
+    assert (
+        "<figcaption>The harbour front, where building starts in spring. "
+        '<span class="credit">Photo: Newsroom</span></figcaption>'
+    ) in content
+    assert (
+        'By <a href="/author/amara-osei/">Amara Osei</a> and '
+        '<a href="/author/news-agencies/">News agencies</a>'
+    ) in content
+    assert '<time datetime="2026-03-18T11:00:00+00:00">' in content
+    assert "1 min read" in content
+    assert "<h2>Tickets</h2><p>Entry is free in March.</p>" in content
+    assert "Source: News agencies" in content
+    assert '<a href="/tag/harbours/">Harbours</a>' in content
+    assert '<a href="/tag/museums/">Museums</a>' in content
+    assert "Related stories" in content and newsroom.neighbour.headline in content
+    share_url = "http%3A//127.0.0.1%3A8000/news/2026/03/18/harbour-zeppelin-museum-opens/"
+    for share in [
+        "mailto:?subject=",
+        "https://x.com/intent/post?",
+        "https://www.facebook.com/sharer/sharer.php?u=" + share_url,
+        "https://www.linkedin.com/sharing/share-offsite/?url=" + share_url,
+    ]:
+        assert share in content
+
+
+def test_article_page_without_source_or_image_leaves_them_out(client, section):
+    article = ArticleFactory(source="", section=section)
+    content = client.get(article.get_absolute_url()).text
+    assert "Source:" not in content
+    assert '<figure class="hero">' not in content

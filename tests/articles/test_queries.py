@@ -1,0 +1,207 @@
+"""What each reader page costs in queries, with a small newsroom and with a much larger one.
+
+Every page is measured twice, before and after the newsroom grows (5x the articles, 3x the
+sections, four bylines and six tags on every article), and must cost the same: a page whose
+count grows with the data has an N+1. The navigation's sections are one query on every HTML
+page (a lazy context processor); feeds and sitemaps never touch it. Counts are the same on
+SQLite and PostgreSQL.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+
+from articles.models import Article, Byline
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 3, 18, 12, 0, tzinfo=datetime.UTC)
+READER_PAGE_BUDGET = 10
+
+
+class Newsroom:
+    """Starts small; `grow()` multiplies everything a page could loop over."""
+
+    def __init__(self):
+        self.world = SectionFactory(name="World", slug="world")
+        self.sections = [self.world, SectionFactory()]
+        self.reporter = AuthorFactory(name="Amara Osei", slug="amara-osei")
+        self.authors = [self.reporter, AuthorFactory()]
+        self.topic = TagFactory(name="Harbours", slug="harbours")
+        self.tags = [self.topic, TagFactory()]
+        self.articles = [
+            ArticleFactory(
+                section=self.sections[n % 2],
+                authors=[self.reporter],
+                tags=[self.topic],
+                is_featured=n == 0,
+                published_at=NOW - datetime.timedelta(hours=n + 1),
+            )
+            for n in range(6)
+        ]
+        self.story = self.articles[0]
+        # One editor's pick; the shared tag fills the other related slots.
+        self.story.related_articles.add(self.articles[1])
+
+    def grow(self):
+        self.sections += SectionFactory.create_batch(4)
+        self.authors += AuthorFactory.create_batch(7)
+        self.authors.append(AuthorFactory(name="News agencies", is_agency=True))
+        self.tags += TagFactory.create_batch(5)
+        for n in range(30):
+            self.articles.append(
+                ArticleFactory(
+                    section=self.sections[n % len(self.sections)],
+                    is_featured=n % 5 == 0,
+                    published_at=NOW - datetime.timedelta(hours=7, minutes=n),
+                    **({"with_image": True} if n < 2 else {}),
+                )
+            )
+        # Four bylines and six tags on every article, old and new, written in bulk.
+        bylines, taggings = [], []
+        Tagging = Article.tags.through
+        for n, article in enumerate(self.articles):
+            others = [a for a in self.authors if a != self.reporter]
+            co_authors = [others[(n + i) % len(others)] for i in range(3)]
+            new = n >= 6
+            for position, author in enumerate([self.reporter, *co_authors] if new else co_authors):
+                bylines.append(
+                    Byline(article=article, author=author, position=position + (not new))
+                )
+            extra_tags = [self.tags[2 + (n + i) % 5] for i in range(5)]
+            for tag in [self.topic, *extra_tags] if new else extra_tags:
+                taggings.append(Tagging(article=article, tag=tag))
+        Byline.objects.bulk_create(bylines)
+        Tagging.objects.bulk_create(taggings)
+        self.story.related_articles.add(self.articles[-1])
+
+
+@pytest.fixture
+def newsroom():
+    with time_machine.travel(NOW, tick=False):
+        yield Newsroom()
+
+
+@pytest.fixture
+def assert_same_cost(client, newsroom, django_assert_num_queries):
+    """Asserts the page costs `queries` with the small newsroom and again once it has grown."""
+
+    def check(url, queries):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+        newsroom.grow()
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+    return check
+
+
+def test_front_page_cost(assert_same_cost):
+    # Guards a query per teaser for its section and bylines (lead, top stories, section
+    # rails), and a query per section for the rails: navigation, featured + their bylines,
+    # newest + their bylines, sections, the rails' stories + their bylines.
+    assert_same_cost("/", 8)
+
+
+def test_article_page_cost(assert_same_cost, newsroom):
+    # Guards a query per byline and per tag of the article, and per related story for its
+    # bylines: navigation, the article, its bylines with their authors, its tags, editors'
+    # picks, stories sharing a tag, the related stories' bylines.
+    assert_same_cost(newsroom.story.get_absolute_url(), 7)
+
+
+def test_article_page_cost_without_related_stories(client, django_assert_num_queries):
+    # Guards a query per byline and per tag of the article itself: navigation, the article,
+    # its bylines with their authors, its tags, editors' picks, stories sharing a tag,
+    # stories from the section.
+    with time_machine.travel(NOW, tick=False):
+        authors = AuthorFactory.create_batch(4)
+        article = ArticleFactory(authors=authors, tags=TagFactory.create_batch(6))
+        url = article.get_absolute_url()
+        with django_assert_num_queries(7):
+            assert client.get(url).status_code == 200
+
+
+def test_section_page_cost(assert_same_cost):
+    # Guards a query per teaser for its bylines: navigation, the section, the count, the page,
+    # the page's bylines with their authors.
+    assert_same_cost("/section/world/", 5)
+
+
+def test_tag_page_cost(assert_same_cost):
+    # Guards a query per teaser for its section and bylines: navigation, the tag, the count,
+    # the page with sections, the page's bylines.
+    assert_same_cost("/tag/harbours/", 5)
+
+
+def test_author_page_cost(assert_same_cost):
+    # Guards a query per teaser for its co-authors' bylines: navigation, the author, the
+    # count, the page with sections, the page's bylines.
+    assert_same_cost("/author/amara-osei/", 5)
+
+
+def test_month_archive_cost(assert_same_cost):
+    # Guards a query per teaser for its section and bylines: navigation, the count, the page,
+    # the page's bylines.
+    assert_same_cost("/archive/2026/03/", 4)
+
+
+def test_search_cost(assert_same_cost):
+    # Guards a query per result for its section and bylines (and, on PostgreSQL, per snippet):
+    # navigation, the count, the page with rank and snippet, the page's bylines.
+    assert_same_cost("/search/?q=harbour", 4)
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # The items, their bylines: guards a query per item for its bylines and section.
+        ("/rss.xml", 2),
+        # The section, the items, their bylines.
+        ("/section/world/rss.xml", 3),
+        # The author, the items, their bylines.
+        ("/author/amara-osei/rss.xml", 3),
+    ],
+)
+def test_feed_cost(assert_same_cost, url, queries):
+    assert_same_cost(url, queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # A count per sitemap part: guards a query per page of each part.
+        ("/sitemap.xml", 4),
+        # The count, the page: guards a query per article for deferred fields of its URL.
+        ("/sitemap-articles.xml", 2),
+        # The count, the page of authors: guards a query per author for their bylines.
+        ("/sitemap-authors.xml", 2),
+        # The articles, their tags: guards a query per article for its keywords.
+        ("/news-sitemap.xml", 2),
+    ],
+)
+def test_sitemap_cost(assert_same_cost, url, queries):
+    assert_same_cost(url, queries)
+
+
+def test_every_reader_page_stays_within_the_query_budget(
+    client, newsroom, django_assert_max_num_queries
+):
+    newsroom.grow()
+    urls = [
+        "/",
+        newsroom.story.get_absolute_url(),
+        "/section/world/",
+        "/tag/harbours/",
+        "/author/amara-osei/",
+        "/archive/2026/03/",
+        "/search/?q=harbour",
+        "/rss.xml",
+        "/section/world/rss.xml",
+        "/author/amara-osei/rss.xml",
+    ]
+    for url in urls:
+        with django_assert_max_num_queries(READER_PAGE_BUDGET):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,94 @@
+import datetime
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Byline, Section, Tag
+from authors.models import Author
+
+
+def image_file(name="hero.jpg", size=(160, 90), color=(30, 90, 160), fmt="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+    job_title = "Correspondent"
+    bio = "Covers the city for the paper."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article, public since an hour ago."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Council approves harbour plan, part {n}")
+    slug = factory.Sequence(lambda n: f"council-approves-harbour-plan-{n}")
+    standfirst = "The vote ends two years of argument over the waterfront."
+    body = "<p>The council voted on Tuesday.</p><h2>What happens next</h2><p>Work starts soon.</p>"
+    source = "News agencies"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=2))
+        )
+        with_image = factory.Trait(
+            hero_image=factory.LazyFunction(image_file),
+            hero_alt="Cranes over the harbour at dawn",
+            hero_caption="The harbour front, where building starts in spring.",
+            hero_credit="Photo: Newsroom",
+        )
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, author in enumerate(extracted):
+                Byline.objects.create(article=self, author=author, position=position)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
