@@ -63,6 +63,10 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# Large columns a teaser never shows; loading them costs more than the rest of the row.
+LISTING_DEFERRED = ("body", "body_text", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self, *, at=None):
         """What readers may see: published, its time has come, and not expired."""
@@ -78,7 +82,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a teaser shows (section, bylines) in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(prefetch_bylines())
+        return (
+            self.select_related("section")
+            .prefetch_related(prefetch_bylines())
+            .defer(*LISTING_DEFERRED)
+        )
 
     def search(self, text):
         """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from authors.models import Author
 
-from .models import Article, Section, Tag, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -84,6 +84,7 @@ def section_rails(*, exclude):
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
+        .defer("body_text", "search_vector")
         .select_related("section")
         .prefetch_related(
             prefetch_bylines(),
@@ -110,8 +111,17 @@ def article_detail(request, year, month, day, slug):
 
 def related_stories(article):
     """Editors' picks first, then the newest stories sharing a tag, then from the section."""
-    stories = list(article.related_articles.public().select_related("section")[:RELATED_STORIES])
-    others = Article.objects.public().exclude(pk=article.pk).select_related("section")
+    stories = list(
+        article.related_articles.public()
+        .select_related("section")
+        .defer(*LISTING_DEFERRED)[:RELATED_STORIES]
+    )
+    others = (
+        Article.objects.public()
+        .exclude(pk=article.pk)
+        .select_related("section")
+        .defer(*LISTING_DEFERRED)
+    )
     tag_ids = [tag.pk for tag in article.tags.all()]
     if tag_ids and len(stories) < RELATED_STORIES:
         # A semi-join rather than DISTINCT: the database walks the date index and stops early.
