@@ -114,6 +114,7 @@ def form_data(article, **changes):
         "hero_caption": "",
         "hero_credit": "",
         "comments_enabled": "on",
+        "tags": [tag.pk for tag in article.tags.all()] if article.pk else [],
         "base_version": article.version,
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
