@@ -125,7 +125,7 @@ class ScheduleFilter(admin.SimpleListFilter):
 
 
 class MineFilter(admin.SimpleListFilter):
-    title = _("created by")
+    title = _("writer")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
@@ -160,6 +160,8 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ("submit_selected", "publish_selected", "unpublish_selected")
     # Counting 100,000 rows on every page costs more than the list itself.
     show_full_result_count = False
+    # Facet counts would count the whole table once per filter choice.
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     fieldsets = (
         (None, {"fields": ("headline", "slug", "section", "standfirst", "body", "source")}),
@@ -219,7 +221,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline_names(self, obj):
         return ", ".join(byline.author.name for byline in obj.bylines.all()) or "—"
 
-    @admin.display(description=_("On the site"))
+    @admin.display(description=_("Site"))
     def view_link(self, obj):
         if not obj.is_public:
             return "—"

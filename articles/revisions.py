@@ -1,8 +1,10 @@
 """Side-by-side reading of two revisions: what changed in each field, word by word."""
 
+import datetime
 import difflib
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Section, Tag, plain_text
@@ -27,6 +29,8 @@ _WORDS = re.compile(r"\s+|[^\s]+")
 def readable(name, value):
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d %b %Y, %H:%M %Z")
     if name == "body":
         # Paragraph by paragraph, as the reader sees it, not as markup.
         return plain_text(value)

@@ -33,7 +33,7 @@ def editorial_dashboard(user):
             ),
         },
         {
-            "title": _("Scheduled for the next %(days)d days") % {"days": SCHEDULE_DAYS},
+            "title": _("Scheduled, next %(days)d days") % {"days": SCHEDULE_DAYS},
             "empty": _("Nothing scheduled."),
             "when": "scheduled",
             "articles": list(
