@@ -68,6 +68,7 @@ class ArticleAdminForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .get(pk=self.instance.pk)
             )
+            self.stored_version = stored
             if stored != base:
                 url = reverse("admin:articles_article_change", args=[self.instance.pk])
                 raise ValidationError(
@@ -233,7 +234,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         else:
-            obj.version += 1
+            # The form checked the stored version under a row lock held until this save.
+            obj.version = form.stored_version + 1
         obj.modified_by = request.user
         super().save_model(request, obj, form, change)
 
