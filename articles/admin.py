@@ -147,7 +147,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "status_badge",
         "section",
         "byline_names",
-        "published_at",
+        "publication_time",
         "modified_by",
         "view_link",
     )
@@ -221,6 +221,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("bylines"))
     def byline_names(self, obj):
         return ", ".join(byline.author.name for byline in obj.bylines.all()) or "—"
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def publication_time(self, obj):
+        if obj.published_at is None:
+            return "—"
+        return timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
 
     @admin.display(description=_("Site"))
     def view_link(self, obj):
