@@ -274,3 +274,58 @@ def test_dashboard_lists_review_scheduled_mine_and_recent(client, editor, writer
     assert review.headline in html
     # The app list is still there.
     assert reverse("admin:articles_section_changelist") in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row estimate")
+def test_unfiltered_article_list_uses_postgresqls_estimate_on_large_tables(
+    editor, client, monkeypatch
+):
+    """A big table is not counted row by row: the planner's estimate stands in."""
+    monkeypatch.setattr("articles.paginator.COUNT_LIMIT", 5)
+    grow(8)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_changelist"))
+    assert response.context["cl"].result_count == 8
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_simultaneous_saves_of_one_version_let_exactly_one_through(
+    editor, second_editor, article
+):
+    """However the two requests interleave, the row lock lets one save and refuses the other."""
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    opened = form_data(article)
+    start = threading.Barrier(2)
+    statuses = {}
+
+    def save(user, headline):
+        client = Client()
+        client.force_login(user)
+        start.wait()
+        try:
+            response = client.post(change_url(article), {**opened, "headline": headline})
+            statuses[headline] = response.status_code
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, "From the first desk")),
+        threading.Thread(target=save, args=(second_editor, "From the second desk")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses.values()) == [200, 302]
+    article.refresh_from_db()
+    winner = next(headline for headline, status in statuses.items() if status == 302)
+    assert article.headline == winner
+    assert article.version == 2
