@@ -72,12 +72,7 @@ def return_article(*, article, by, note):
 
 def publish_article(*, article, by, at=None):
     """Publish now, or schedule when `at` is in the future."""
-    note = ""
-    if at is not None and at > timezone.now():
-        note = _("Scheduled for %(time)s") % {
-            "time": timezone.localtime(at).strftime("%d %b %Y %H:%M %Z")
-        }
-    return transition_article(article=article, move=workflow.PUBLISH_MOVE, by=by, note=note, at=at)
+    return transition_article(article=article, move=workflow.PUBLISH_MOVE, by=by, at=at)
 
 
 def unpublish_article(*, article, by, note=""):

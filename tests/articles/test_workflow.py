@@ -376,3 +376,25 @@ def test_setup_roles_is_idempotent(roles):
     assert "publish_article" in after["Editor"]
     assert "publish_article" not in after["Writer"]
     assert after["Comment moderator"] == {"view_article"}
+
+
+def test_services_carry_out_the_same_rules_outside_the_admin(writer, editor):
+    """The functions the buttons call can be used directly, with the same refusals."""
+    from django.core.exceptions import PermissionDenied
+
+    from articles import services
+
+    article = article_in(S.DRAFT, owner=writer)
+    services.submit_article(article=article, by=writer)
+    with pytest.raises(PermissionDenied):
+        services.publish_article(article=article, by=writer)
+    later = timezone.now() + datetime.timedelta(days=1)
+    services.publish_article(article=article, by=editor, at=later)
+    assert article.status == S.PUBLISHED and article.is_scheduled and article.version == 3
+    services.unpublish_article(article=article, by=editor)
+    services.redraft_article(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+    assert [t.to_status for t in article.transitions.order_by("at", "pk")] == [
+        S.IN_REVIEW, S.PUBLISHED, S.UNPUBLISHED, S.DRAFT,
+    ]  # fmt: skip
