@@ -2322,7 +2322,8 @@ def demo_articles(seed, now):
             if number % 9 == 4 and published_at + edited_after < now:
                 updated_at = published_at + edited_after
         elif number < DEMO_PUBLISHED + DEMO_DRAFTS:
-            status = "draft"
+            # The first waits for an editor, so the dashboard has something in review.
+            status = "review" if number == DEMO_PUBLISHED else "draft"
         else:
             # Scheduled: one a morning from tomorrow on.
             days = number - DEMO_PUBLISHED - DEMO_DRAFTS + 1

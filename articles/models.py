@@ -1,7 +1,9 @@
 import html
 import math
 import re
+import secrets
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -121,10 +123,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(condition).newest_first() if terms else self.none()
 
 
+def new_preview_key():
+    return secrets.token_urlsafe(16)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -231,6 +239,17 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Part of every shared preview link: changing it revokes the links given out so far.
+    preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
     # Filled on PostgreSQL only (a GIN index serves it); other databases search plainly.
@@ -243,6 +262,11 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("review_article", _("Can return articles in review to their writers")),
+            ("edit_any_article", _("Can edit anyone's articles, whatever their status")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(
@@ -256,7 +280,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
                 violation_error_message=_("A published article needs a publication time."),
             ),
@@ -333,6 +357,14 @@ class Article(models.Model):
         )
 
     @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
     def reading_time(self):
         """Minutes, at least one."""
         return max(1, math.ceil(self.word_count / settings.READING_WORDS_PER_MINUTE))
@@ -368,6 +400,34 @@ class Byline(models.Model):
         return f"{self.author} on {self.article}"
 
 
+class Transition(models.Model):
+    """One step of an article's editorial history."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_at_idx")]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status} -> {self.to_status}"
+
+
 def prefetch_bylines():
     """Bylines with their authors, in byline order: one query for any number of articles."""
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
@@ -395,3 +455,14 @@ def search_vector():
         + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
     )
+
+
+# What a revision keeps: the words and their setting, not the workflow's own bookkeeping
+# (status and version move only through transitions, so restoring never touches them).
+REVISED_FIELDS = (
+    "headline", "slug", "standfirst", "body", "source", "section", "tags", "related_articles",
+    "hero_image", "hero_alt", "hero_caption", "hero_credit", "is_featured", "published_at",
+    "updated_at", "expires_at", "comments_enabled", "comments_close_at", "modified_by",
+)  # fmt: skip
+reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))
+reversion.register(Byline)

@@ -39,4 +39,5 @@ urlpatterns = [
     path("archive/<yyyy:year>/<mm:month>/", views.month_archive, name="archive"),
     path("search/", views.search, name="search"),
     path("rss.xml", require_safe(feeds.LatestFeed()), name="feed"),
+    path("preview/<str:token>/", views.shared_preview, name="preview"),
 ]

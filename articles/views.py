@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from authors.models import Author
 
+from . import preview
 from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
@@ -239,3 +240,34 @@ def news_sitemap(request):
 @require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+UNAVAILABLE_REASONS = {
+    "invalid": "This preview link is not valid. Check that it was copied in full.",
+    "expired": "This preview link has expired. Ask the newsroom for a new one.",
+    "revoked": "This preview link has been withdrawn by the newsroom.",
+    "gone": "The article this preview link was for no longer exists.",
+    "published": "This article has been published, so its preview link no longer works.",
+}
+
+
+@require_safe
+def shared_preview(request, token):
+    """An unpublished article for a reviewer without an account, by signed link."""
+    try:
+        article = preview.article_for_token(token)
+    except preview.Unavailable as unavailable:
+        public = (
+            unavailable.article if unavailable.article and unavailable.article.is_public else None
+        )
+        response = render(
+            request,
+            "articles/preview_unavailable.html",
+            {"message": UNAVAILABLE_REASONS[unavailable.reason], "public_article": public},
+            status=unavailable.status,
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    return preview.render_preview(request, article, shared=True)

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
+    "django_tasks_db",
     "authors",
     "articles",
 ]
@@ -179,6 +181,20 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
+# Background work (workflow mail). "immediate" runs a task in the request that enqueues it:
+# right for development and tests. Production sets TASKS_BACKEND=database: tasks wait in the
+# database (django-tasks-db) until `manage.py db_worker` runs them.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = env("TASKS_BACKEND", "immediate")
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -187,6 +203,10 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 SEARCH_MAX_QUERY_LENGTH = 200
 # Words per minute used for "N min read".
 READING_WORDS_PER_MINUTE = 230
+
+# Editorial workflow
+# How long a shared preview link works, in seconds (48 hours).
+PREVIEW_LINK_MAX_AGE = env_int("PREVIEW_LINK_MAX_AGE", 48 * 60 * 60)
 
 LOGGING = {
     "version": 1,

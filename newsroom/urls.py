@@ -8,6 +8,12 @@ from django.views.static import serve
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
 
+# The article list and edit pages need the width more than a second menu of the apps.
+admin.site.enable_nav_sidebar = False
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Editorial desk"
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", article_views.sitemap_index, name="sitemap"),

@@ -1,6 +1,6 @@
 import pytest
-from django.contrib.auth.models import Permission
 
+from articles import roles as newsroom_roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -24,12 +24,40 @@ def reader(client):
 
 
 @pytest.fixture
-def editor(db):
-    user = UserFactory(username="editor", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["articles", "authors"])
-    )
+def roles(db):
+    """The newsroom's groups (a data migration makes them; a flushed database needs them back)."""
+    return newsroom_roles.setup_roles()
+
+
+def staff_member(roles, role, username):
+    user = UserFactory(username=username, is_staff=True, first_name=username.title())
+    user.groups.add(roles[role])
     return user
+
+
+@pytest.fixture
+def editor(roles):
+    return staff_member(roles, newsroom_roles.EDITOR, "editor")
+
+
+@pytest.fixture
+def second_editor(roles):
+    return staff_member(roles, newsroom_roles.EDITOR, "deskeditor")
+
+
+@pytest.fixture
+def writer(roles):
+    return staff_member(roles, newsroom_roles.WRITER, "writer")
+
+
+@pytest.fixture
+def other_writer(roles):
+    return staff_member(roles, newsroom_roles.WRITER, "otherwriter")
+
+
+@pytest.fixture
+def moderator(roles):
+    return staff_member(roles, newsroom_roles.COMMENT_MODERATOR, "moderator")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import demo
+from articles import demo, roles
 from articles.models import Article, Byline, Section, Tag, plain_text, search_vector
 from authors.models import Author
 from newsroom.sanitize import clean_article_html
@@ -45,7 +45,7 @@ class Command(BaseCommand):
     help = (
         "Build a demo newsroom: 7 sections, 9 authors with portraits, tags, and 66 articles "
         "with illustrations (60 published over the last four weeks, 3 drafts, 3 scheduled), "
-        "plus a superuser 'editor' whose password is kept in var/demo-editor-password. "
+        "plus an editor 'editor' whose password is kept in var/demo-editor-password. "
         "Running it again changes nothing that exists and duplicates nothing. "
         "With --articles N it also bulk-loads N archive articles for benchmarks."
     )
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         if not password:
             password = secrets.token_urlsafe(12)
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Created readable by its owner only; it holds a superuser's password.
+            # Created readable by its owner only; it holds an editor's password.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as file:
                 file.write(password)
@@ -115,11 +115,14 @@ class Command(BaseCommand):
             username=EDITOR_USERNAME,
             defaults={"email": "editor@example.com", "first_name": "Demo", "last_name": "Editor"},
         )
-        # A superuser for now, so that the demo can show every admin screen.
-        user.is_active = user.is_staff = user.is_superuser = True
+        # An editor, not a superuser: the demo shows the newsroom as its editors see it.
+        user.is_active = user.is_staff = True
+        user.is_superuser = False
         if not user.check_password(password):
             user.set_password(password)
         user.save()
+        groups = roles.setup_roles()
+        user.groups.add(groups[roles.EDITOR], groups[roles.COMMENT_MODERATOR])
         return user, password
 
     @transaction.atomic

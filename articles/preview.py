@@ -1,0 +1,79 @@
+"""Previews of unpublished articles: for staff in the admin, and by signed link for anyone.
+
+A shared link carries the article's id and its preview key, signed with a timestamp. It stops
+working after PREVIEW_LINK_MAX_AGE, when the key is rotated (revoked) and once the article is
+published (its public address takes over).
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.shortcuts import render
+from django.urls import reverse
+
+from .models import Article, prefetch_bylines
+
+SALT = "articles.preview"
+
+
+def make_token(article):
+    return signing.dumps({"a": article.pk, "k": article.preview_key}, salt=SALT, compress=True)
+
+
+def preview_url(article):
+    return reverse("articles:preview", kwargs={"token": make_token(article)})
+
+
+def max_age_hours():
+    return settings.PREVIEW_LINK_MAX_AGE // 3600
+
+
+class Unavailable(Exception):
+    def __init__(self, status, reason, article=None):
+        super().__init__(reason)
+        self.status, self.reason, self.article = status, reason, article
+
+
+def article_for_token(token):
+    """The article a shared link opens, or Unavailable with the status and reason to show."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise Unavailable(410, "expired") from None
+    except signing.BadSignature:
+        raise Unavailable(400, "invalid") from None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+        raise Unavailable(400, "invalid")
+    article = (
+        Article.objects.select_related("section")
+        .prefetch_related(prefetch_bylines(), "tags")
+        .filter(pk=data["a"])
+        .first()
+    )
+    if article is None:
+        raise Unavailable(410, "gone")
+    if article.status == Article.Status.PUBLISHED:
+        raise Unavailable(410, "published", article)
+    if article.preview_key != data.get("k"):
+        raise Unavailable(403, "revoked")
+    return article
+
+
+def render_preview(request, article, *, shared):
+    from .views import related_stories
+
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "related": related_stories(article),
+            "current_section": article.section.slug,
+            "preview": True,
+            "shared_preview": shared,
+        },
+    )
+    # Not for search engines, shared caches or the Referer header of outgoing links.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,66 @@
+"""The newsroom's roles as permission groups, applied by a data migration and setup_roles.
+
+Applying them again resets each group to exactly these permissions, so running it twice
+changes nothing and running it after a change brings the groups up to date.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+WRITER = "Writer"
+EDITOR = "Editor"
+COMMENT_MODERATOR = "Comment moderator"
+
+ROLES = {
+    WRITER: [
+        ("articles", "article", ["add", "change", "view"]),
+        ("articles", "byline", ["add", "change", "delete", "view"]),
+        # Read access is what the autocomplete boxes for bylines and tags ask for.
+        ("articles", "section", ["view"]),
+        ("articles", "tag", ["view"]),
+        ("authors", "author", ["view"]),
+    ],
+    EDITOR: [
+        ("articles", "article", ["add", "change", "delete", "view"]),
+        ("articles", "byline", ["add", "change", "delete", "view"]),
+        ("articles", "section", ["add", "change", "delete", "view"]),
+        ("articles", "tag", ["add", "change", "delete", "view"]),
+        ("articles", "transition", ["view"]),
+        ("authors", "author", ["add", "change", "delete", "view"]),
+    ],
+    # The comments app gives this group its moderation permissions.
+    COMMENT_MODERATOR: [("articles", "article", ["view"])],
+}
+CUSTOM = {
+    WRITER: [],
+    EDITOR: ["publish_article", "review_article", "edit_any_article"],
+    COMMENT_MODERATOR: [],
+}
+
+
+def setup_roles(apps=global_apps):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    # On a new database the permissions are only created after all migrations have run.
+    for label in ("articles", "authors"):
+        config = apps.get_app_config(label)
+        # A migration's app registry has no models module; create_permissions wants one.
+        stub = not getattr(config, "models_module", None)
+        if stub:
+            config.models_module = True
+        create_permissions(config, verbosity=0, apps=apps)
+        if stub:
+            config.models_module = None
+    groups = {}
+    for name, rules in ROLES.items():
+        codenames = [
+            (app, f"{action}_{model}") for app, model, actions in rules for action in actions
+        ] + [("articles", codename) for codename in CUSTOM[name]]
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        ]
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

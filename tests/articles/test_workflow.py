@@ -1,0 +1,400 @@
+"""The editorial workflow: who may move an article where, and what each move leaves behind."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Transition
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+FUTURE = "2030-06-01T09:30"
+
+
+def move_url(article, move):
+    return reverse("admin:articles_article_move", args=[article.pk, move])
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.fixture
+def people(client, writer, other_writer, editor, moderator):
+    return {
+        "anonymous": None,
+        "writer": writer,
+        "other_writer": other_writer,
+        "editor": editor,
+        "moderator": moderator,
+    }
+
+
+def article_in(status, *, owner, **kwargs):
+    published = {"published_at": timezone.now() - datetime.timedelta(hours=1)}
+    extra = published if status == S.PUBLISHED else {"published_at": None}
+    article = ArticleFactory(status=status, **{**extra, **kwargs})
+    Article.objects.filter(pk=article.pk).update(created_by=owner)
+    article.refresh_from_db()
+    return article
+
+
+# (action, starting status, POST data, status afterwards when allowed)
+ACTIONS = {
+    "submit": ("submit", S.DRAFT, {}, S.IN_REVIEW),
+    "return": ("return", S.IN_REVIEW, {"note": "Needs a second source."}, S.DRAFT),
+    "publish": ("publish", S.IN_REVIEW, {}, S.PUBLISHED),
+    "schedule": ("publish", S.DRAFT, {"publish_at": FUTURE}, S.PUBLISHED),
+    "unpublish": ("unpublish", S.PUBLISHED, {}, S.UNPUBLISHED),
+    "back-to-draft": ("redraft", S.UNPUBLISHED, {}, S.DRAFT),
+}
+# Who may do what; the writer owns the article, "other_writer" does not.
+ALLOWED = {
+    "anonymous": set(),
+    "moderator": set(),
+    "writer": {"submit"},
+    "other_writer": set(),
+    "editor": set(ACTIONS),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("who", ALLOWED)
+def test_transition_by_direct_post_is_allowed_or_refused(client, people, action, who):
+    """Each role may make exactly its own moves; a forged POST for any other is refused."""
+    move, start, data, end = ACTIONS[action]
+    article = article_in(start, owner=people["writer"])
+    if people[who]:
+        client.force_login(people[who])
+
+    response = client.post(move_url(article, move), data)
+
+    article.refresh_from_db()
+    if action in ALLOWED[who]:
+        assert response.status_code == 302
+        assert response["Location"] == change_url(article)
+        assert article.status == end
+        assert Transition.objects.filter(article=article, to_status=end).count() == 1
+    else:
+        # Anonymous visitors are sent to the login page; staff without the right get 403.
+        assert response.status_code == (302 if who == "anonymous" else 403)
+        if who == "anonymous":
+            assert response["Location"].startswith(reverse("admin:login"))
+        assert article.status == start
+        assert not Transition.objects.filter(article=article).exists()
+
+
+EDIT_ALLOWED = {
+    # (who, article status): may they save the change form?
+    ("writer", S.DRAFT): True,
+    ("writer", S.IN_REVIEW): True,
+    ("writer", S.PUBLISHED): False,
+    ("other_writer", S.DRAFT): False,
+    ("moderator", S.DRAFT): False,
+    ("editor", S.DRAFT): True,
+    ("editor", S.PUBLISHED): True,
+}
+
+
+def form_data(article, **changes):
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "section": article.section_id,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "source": article.source,
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "comments_enabled": "on",
+        "tags": [tag.pk for tag in article.tags.all()] if article.pk else [],
+        "base_version": article.version,
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }
+    if article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = local.strftime("%Y-%m-%d")
+        data["published_at_1"] = local.strftime("%H:%M:%S")
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(("who", "status"), EDIT_ALLOWED)
+def test_editing_by_direct_post_is_allowed_or_refused(client, people, who, status):
+    """Writers edit their own articles until published; editors anything; others nothing."""
+    article = article_in(status, owner=people["writer"])
+    client.force_login(people[who])
+
+    response = client.post(change_url(article), form_data(article, headline="A new headline"))
+
+    article.refresh_from_db()
+    if EDIT_ALLOWED[(who, status)]:
+        assert response.status_code == 302, (
+            response.context and response.context["adminform"].form.errors
+        )
+        assert article.headline == "A new headline"
+        assert article.modified_by == people[who]
+    else:
+        assert response.status_code == 403
+        assert article.headline != "A new headline"
+
+
+def test_anonymous_edit_is_sent_to_login(client, writer):
+    article = article_in(S.DRAFT, owner=writer)
+    response = client.post(change_url(article), form_data(article, headline="Defaced"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_writer_cannot_set_publication_time_through_the_form(client, writer):
+    """The timing fields are read-only for writers: a forged value is ignored."""
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(writer)
+    data = form_data(article, published_at_0="2030-01-01", published_at_1="08:00:00")
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_at is None and article.status == S.DRAFT
+
+
+def test_writer_creates_an_article_as_a_draft_of_their_own(client, writer, section):
+    client.force_login(writer)
+    data = form_data(ArticleFactory.build(section=section, slug="fresh-story"), status="published")
+    del data["base_version"]
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get(slug="fresh-story")
+    assert article.status == S.DRAFT
+    assert article.created_by == writer
+
+
+def test_history_records_every_step_in_order(client, writer, editor):
+    """Each move writes who, from, to, and the note; the change page lists them."""
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(writer)
+    client.post(move_url(article, "submit"))
+    client.force_login(editor)
+    client.post(move_url(article, "return"), {"note": "Check the <b>figures</b>, please."})
+    client.force_login(writer)
+    client.post(move_url(article, "submit"))
+    client.force_login(editor)
+    client.post(move_url(article, "publish"))
+
+    steps = list(article.transitions.order_by("at", "pk").values_list(
+        "from_status", "to_status", "user__username", "note"
+    ))  # fmt: skip
+    assert steps == [
+        (S.DRAFT, S.IN_REVIEW, "writer", ""),
+        (S.IN_REVIEW, S.DRAFT, "editor", "Check the <b>figures</b>, please."),
+        (S.DRAFT, S.IN_REVIEW, "writer", ""),
+        (S.IN_REVIEW, S.PUBLISHED, "editor", ""),
+    ]
+    page = client.get(change_url(article)).content.decode()
+    assert "Editorial history" in page
+    assert "Check the &lt;b&gt;figures&lt;/b&gt;, please." in page
+
+
+def test_return_without_a_note_is_refused_with_a_message(client, writer, editor):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(editor)
+    response = client.post(move_url(article, "return"), {"note": "   "}, follow=True)
+    article.refresh_from_db()
+    assert article.status == S.IN_REVIEW
+    assert "Tell the writer what to change." in response.content.decode()
+
+
+def test_a_move_that_no_longer_applies_is_explained_not_an_error(client, writer, editor):
+    """Pressing Publish on an article someone else already published changes nothing."""
+    article = article_in(S.PUBLISHED, owner=writer)
+    client.force_login(editor)
+    response = client.post(move_url(article, "publish"), follow=True)
+    assert response.status_code == 200
+    assert "no longer applies" in response.content.decode()
+    assert not Transition.objects.filter(article=article).exists()
+
+
+def test_transitions_answer_get_with_405(client, editor, writer):
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    assert client.get(move_url(article, "submit")).status_code == 405
+
+
+def test_an_unknown_move_is_404(client, editor, writer):
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    assert client.post(move_url(article, "delete-everything")).status_code == 404
+
+
+def test_a_bad_publication_time_gets_a_message(client, editor, writer):
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    response = client.post(move_url(article, "publish"), {"publish_at": "soon-ish"}, follow=True)
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+    assert "Please give a valid time" in response.content.decode()
+
+
+def test_change_page_shows_only_the_buttons_the_user_may_press(client, writer, editor):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(writer)
+    page = client.get(change_url(article)).content.decode()
+    assert move_url(article, "publish") not in page
+    assert move_url(article, "return") not in page
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert move_url(article, "publish") in page
+    assert move_url(article, "return") in page
+    assert "Publish now" in page
+
+
+def test_scheduling_says_schedule_and_when_it_goes_live(client, writer, editor):
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    response = client.post(move_url(article, "publish"), {"publish_at": FUTURE}, follow=True)
+    page = response.content.decode()
+    article.refresh_from_db()
+    assert article.is_scheduled
+    assert "Scheduled: goes live 01 Jun 2030 at 09:30" in page
+    assert "Goes live Saturday 1 June 2030, 09:30" in page
+    assert Transition.objects.get(article=article).note.startswith("Scheduled for")
+
+
+def test_a_scheduled_article_appears_by_itself_at_its_time(client, writer, editor):
+    """No cron job: the article is absent a minute before its time and present after."""
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    client.post(move_url(article, "publish"), {"publish_at": FUTURE})
+    client.logout()
+    article.refresh_from_db()
+    go_live = article.published_at
+    url = article.get_absolute_url()
+    with time_machine.travel(go_live - datetime.timedelta(minutes=1)):
+        assert client.get(url).status_code == 404
+        assert article.headline not in client.get("/").content.decode()
+    with time_machine.travel(go_live + datetime.timedelta(seconds=1)):
+        assert client.get(url).status_code == 200
+        assert article.headline in client.get("/").content.decode()
+
+
+def test_an_article_with_an_expiry_time_leaves_the_site_by_itself(client, editor):
+    article = ArticleFactory(expires_at=timezone.now() + datetime.timedelta(days=1))
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    with time_machine.travel(article.expires_at + datetime.timedelta(seconds=1)):
+        assert client.get(url).status_code == 404
+
+
+def test_editors_are_mailed_when_an_article_is_submitted(
+    client, writer, editor, second_editor, django_capture_on_commit_callbacks
+):
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(move_url(article, "submit"))
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == ["deskeditor@example.com", "editor@example.com"]
+    assert article.headline in mail.outbox[0].subject
+
+
+def test_the_writer_is_mailed_the_note_when_an_article_is_returned(
+    client, writer, editor, django_capture_on_commit_callbacks
+):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(move_url(article, "return"), {"note": "Shorten the second half."})
+    assert [message.to for message in mail.outbox] == [["writer@example.com"]]
+    assert "Shorten the second half." in mail.outbox[0].body
+
+
+def test_the_writer_is_mailed_when_an_article_is_published(
+    client, writer, editor, django_capture_on_commit_callbacks
+):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(move_url(article, "publish"))
+    assert [message.to for message in mail.outbox] == [["writer@example.com"]]
+    assert mail.outbox[0].subject.startswith("Published:")
+
+
+def test_bulk_publish_publishes_what_it_may_and_reports_the_rest(client, writer, editor):
+    ready = article_in(S.IN_REVIEW, owner=writer)
+    unpublished = article_in(S.UNPUBLISHED, owner=writer)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, unpublished.pk]},
+        follow=True,
+    )
+    ready.refresh_from_db()
+    unpublished.refresh_from_db()
+    assert ready.status == S.PUBLISHED
+    assert unpublished.status == S.UNPUBLISHED
+    assert "Not possible for" in response.content.decode()
+
+
+def test_writers_are_not_offered_the_publish_action(client, writer):
+    article_in(S.DRAFT, owner=writer)
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "publish_selected" not in page
+    assert "submit_selected" in page
+
+
+def test_forged_bulk_publish_by_a_writer_is_refused(client, writer):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(writer)
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.status == S.IN_REVIEW
+
+
+def test_setup_roles_is_idempotent(roles):
+    from django.core.management import call_command
+
+    before = {name: set(group.permissions.values_list("codename", flat=True))
+              for name, group in roles.items()}  # fmt: skip
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    after = {name: set(group.permissions.values_list("codename", flat=True))
+             for name, group in roles.items()}  # fmt: skip
+    assert before == after
+    assert "publish_article" in after["Editor"]
+    assert "publish_article" not in after["Writer"]
+    assert after["Comment moderator"] == {"view_article"}
+
+
+def test_services_carry_out_the_same_rules_outside_the_admin(writer, editor):
+    """The functions the buttons call can be used directly, with the same refusals."""
+    from django.core.exceptions import PermissionDenied
+
+    from articles import services
+
+    article = article_in(S.DRAFT, owner=writer)
+    services.submit_article(article=article, by=writer)
+    with pytest.raises(PermissionDenied):
+        services.publish_article(article=article, by=writer)
+    later = timezone.now() + datetime.timedelta(days=1)
+    services.publish_article(article=article, by=editor, at=later)
+    assert article.status == S.PUBLISHED and article.is_scheduled and article.version == 3
+    services.unpublish_article(article=article, by=editor)
+    services.redraft_article(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+    assert [t.to_status for t in article.transitions.order_by("at", "pk")] == [
+        S.IN_REVIEW, S.PUBLISHED, S.UNPUBLISHED, S.DRAFT,
+    ]  # fmt: skip
