@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html
 
-from .models import Article, Byline, Section, Tag
+from .models import Article, Byline, Correction, Section, Tag
 
 
 @admin.register(Section)
@@ -26,8 +28,32 @@ class BylineInline(admin.TabularInline):
     ordering = ("position",)
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("kind", "text", "created_at")
+    readonly_fields = ("created_at",)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    substantive_update = forms.BooleanField(
+        label="This is a substantive update",
+        required=False,
+        help_text='Readers see "Updated" with the time of this save. Leave it unticked for '
+        "typo fixes and small edits.",
+    )
+
+    # The fields come from ArticleAdmin.fieldsets.
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("substantive_update"):
+            self.instance.updated_at = timezone.now()
+        return super().save(commit=commit)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("headline", "status", "section", "published_at", "is_featured", "view_link")
     list_filter = ("status", "section", "is_featured")
     list_select_related = ("section",)
@@ -35,13 +61,22 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("tags", "related_articles")
-    inlines = (BylineInline,)
+    inlines = (BylineInline, CorrectionInline)
     fieldsets = (
         (None, {"fields": ("headline", "slug", "section", "standfirst", "body", "source")}),
         ("Hero image", {"fields": ("hero_image", "hero_alt", "hero_caption", "hero_credit")}),
         (
             "Publishing",
-            {"fields": ("status", "published_at", "updated_at", "expires_at", "is_featured")},
+            {
+                "fields": (
+                    "status",
+                    "published_at",
+                    "substantive_update",
+                    "updated_at",
+                    "expires_at",
+                    "is_featured",
+                )
+            },
         ),
         ("Topics", {"fields": ("tags", "related_articles")}),
         (

@@ -375,6 +375,36 @@ class Byline(models.Model):
         return f"{self.author} on {self.article}"
 
 
+class Correction(models.Model):
+    """A dated note readers see on the article: what was wrong, added or made clearer."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("text"),
+        help_text=_('Plain text, as readers will see it: "An earlier version of this story '
+                    'said… In fact…"'),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update note")
+        verbose_name_plural = _("corrections and update notes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.text = strip_control_characters(self.text).strip()
+        super().save(*args, **kwargs)
+
+
 def prefetch_bylines():
     """Bylines with their authors, in byline order: one query for any number of articles."""
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))

@@ -105,3 +105,12 @@ def noisy_image_bytes(size=(640, 360), fmt="JPEG"):
     buffer = io.BytesIO()
     Image.effect_noise(size, 64).convert("RGB").save(buffer, fmt)
     return buffer.getvalue()
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Correction"
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = "correction"
+    text = "An earlier version of this story gave the wrong date for the vote."
