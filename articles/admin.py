@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .models import Article, Byline, Correction, Section, Tag
 
@@ -35,6 +36,37 @@ class CorrectionInline(admin.StackedInline):
     readonly_fields = ("created_at",)
 
 
+# What the body editor offers: exactly what newsroom.sanitize's article policy keeps, so
+# nothing an editor makes disappears on save.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "NodeClass": {
+            "cssClasses": {
+                "blockquote": [
+                    {"className": "pull-quote", "title": "Pull quote"},
+                    {"className": "social-post", "title": "Embedded post"},
+                ]
+            }
+        },
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # Images from the media library (/media/...), with an optional caption.
+        "Figure": True,
+        "Image": True,
+        "Caption": True,
+        "HorizontalRule": True,
+        "HardBreak": True,
+        "History": True,
+    }
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     substantive_update = forms.BooleanField(
         label="This is a substantive update",
@@ -43,7 +75,9 @@ class ArticleAdminForm(forms.ModelForm):
         "typo fixes and small edits.",
     )
 
-    # The fields come from ArticleAdmin.fieldsets.
+    class Meta:
+        # The fields come from ArticleAdmin.fieldsets.
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")}
 
     def save(self, commit=True):
         if self.cleaned_data.get("substantive_update"):

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The article body's rich-text editor in the admin (ProseMirror; assets in the wheel).
+    "django_prose_editor",
     "authors",
     "articles",
 ]
