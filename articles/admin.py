@@ -10,12 +10,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.models import Version
 
 from authors.models import Author
 
 from . import preview, revisions, services, workflow
-from .models import Article, Byline, Section, Tag, Transition
+from .models import Article, Byline, Correction, Section, Tag, Transition
 from .paginator import EstimatedCountPaginator
 
 
@@ -41,15 +42,60 @@ class BylineInline(admin.TabularInline):
     ordering = ("position",)
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("kind", "text", "created_at")
+    readonly_fields = ("created_at",)
+
+
+# What the body editor offers: exactly what newsroom.sanitize's article policy keeps, so
+# nothing an editor makes disappears on save.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "NodeClass": {
+            "cssClasses": {
+                "blockquote": [
+                    {"className": "pull-quote", "title": "Pull quote"},
+                    {"className": "social-post", "title": "Embedded post"},
+                ]
+            }
+        },
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # Images from the media library (/media/...), with an optional caption.
+        "Figure": True,
+        "Image": True,
+        "Caption": True,
+        "HorizontalRule": True,
+        "HardBreak": True,
+        "History": True,
+    }
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The change form, with the version it was opened at, to refuse overwriting a newer save."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    substantive_update = forms.BooleanField(
+        label=_("This is a substantive update"),
+        required=False,
+        help_text=_('Readers see "Updated" with the time of this save. Leave it unticked for '
+                    "typo fixes and small edits."),
+    )  # fmt: skip
 
     class Meta:
         model = Article
         # The admin replaces this with the fields of its fieldsets.
         fields = ("headline", "slug", "standfirst", "body")
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +128,11 @@ class ArticleAdminForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("substantive_update"):
+            self.instance.updated_at = timezone.now()
+        return super().save(commit=commit)
 
 
 class TransitionForm(forms.Form):
@@ -157,7 +208,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("tags", "related_articles")
-    inlines = (BylineInline,)
+    inlines = (BylineInline, CorrectionInline)
     actions = ("submit_selected", "publish_selected", "unpublish_selected")
     # Counting 100,000 rows on every page costs more than the list itself.
     show_full_result_count = False
@@ -172,7 +223,16 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (
             _("Publishing"),
-            {"fields": ("status", "published_at", "expires_at", "updated_at", "is_featured")},
+            {
+                "fields": (
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "substantive_update",
+                    "updated_at",
+                    "is_featured",
+                )
+            },
         ),
         (_("Topics"), {"fields": ("tags", "related_articles")}),
         (

@@ -17,9 +17,12 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import sanitize
+
+from . import images
 
 SEARCH_CONFIG = "english"
 
@@ -179,15 +182,19 @@ class Article(models.Model):
         help_text=_("Shown first under the article; the rest come from the same tags."),
     )
 
-    hero_image = models.ImageField(
+    hero_image = images.PictureField(
         _("hero image"),
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="hero_width",
         height_field="hero_height",
-    )
+        help_text=_("A JPEG, PNG, WebP or GIF (first frame) of up to 20 MB and 50 megapixels, "
+                    "ideally at least 1600 pixels wide. Its metadata (camera, GPS) is removed."),
+    )  # fmt: skip
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Made once when the image changes: {"WEBP": [{"name", "width", "height"}, ...], ...}.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     hero_alt = models.CharField(
         _("alt text"),
         max_length=250,
@@ -306,6 +313,9 @@ class Article(models.Model):
         ):
             setattr(self, field, strip_control_characters(getattr(self, field)))
         self.body = sanitize.clean_article_html(self.body)
+        self.hero_renditions = images.refresh_picture(
+            self.hero_image, self.hero_renditions, images.HERO_WIDTHS
+        )
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
         # The date in the URL is that of first publication: fixed once the article has been
@@ -355,6 +365,11 @@ class Article(models.Model):
             and self.published_at <= now
             and (self.expires_at is None or self.expires_at > now)
         )
+
+    @cached_property
+    def hero_picture(self):
+        """The hero's renditions for <picture>, or None before they have been made."""
+        return images.Picture.from_renditions(self.hero_renditions) if self.hero_image else None
 
     @property
     def is_scheduled(self):
@@ -426,6 +441,36 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.from_status} -> {self.to_status}"
+
+
+class Correction(models.Model):
+    """A dated note readers see on the article: what was wrong, added or made clearer."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("text"),
+        help_text=_('Plain text, as readers will see it: "An earlier version of this story '
+                    'said… In fact…"'),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update note")
+        verbose_name_plural = _("corrections and update notes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.text = strip_control_characters(self.text).strip()
+        super().save(*args, **kwargs)
 
 
 def prefetch_bylines():

@@ -90,6 +90,7 @@ def article_detail(request, year, month, day, slug):
         .prefetch_related(
             prefetch_bylines(),
             "tags",
+            "corrections",
         ),
         slug=slug,
     )

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+# A module of plain functions with no models: the picture rules the whole site shares.
+from articles import images
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -25,15 +29,17 @@ class Author(models.Model):
     bio = models.TextField(
         _("biography"), blank=True, help_text=_("Plain text, shown on the author's page.")
     )
-    photo = models.ImageField(
+    photo = images.PictureField(
         _("photo"),
         upload_to="authors/%Y/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
+        help_text=_("A square JPEG, PNG or WebP of at least 320 pixels; metadata is removed."),
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     x_handle = models.CharField(
         _("X handle"), max_length=30, blank=True, help_text=_("Without the @.")
     )
@@ -58,9 +64,19 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.photo_renditions = images.refresh_picture(
+            self.photo, self.photo_renditions, images.PORTRAIT_WIDTHS
+        )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         # The page lists the author's articles, so the articles app serves it.
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @cached_property
+    def photo_picture(self):
+        return images.Picture.from_renditions(self.photo_renditions) if self.photo else None
 
     @property
     def x_url(self):

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "reversion",
     "django_tasks_db",
+    # The article body's rich-text editor in the admin (ProseMirror; assets in the wheel).
+    "django_prose_editor",
     "authors",
     "articles",
 ]

@@ -92,3 +92,25 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+def image_bytes(size=(160, 90), color=(30, 90, 160), fmt="JPEG", mode="RGB", **options):
+    buffer = io.BytesIO()
+    Image.new(mode, size, color).save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def noisy_image_bytes(size=(640, 360), fmt="JPEG"):
+    """A picture with detail in it: its encoded data is long enough to cut in half."""
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 64).convert("RGB").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Correction"
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = "correction"
+    text = "An earlier version of this story gave the wrong date for the vote."

@@ -416,7 +416,10 @@ def test_search_page_is_kept_out_of_search_engines(client, newsroom):
 def test_article_page_describes_the_article_to_search_engines(client, newsroom):
     story = newsroom.story
     markup = Markup(client.get(story.get_absolute_url()).content)
-    image_url = django_settings.SITE_URL + story.hero_image.url
+    # The largest rendition in the original format (a small picture's own width).
+    image_url = django_settings.SITE_URL + story.hero_picture.largest_url
+    assert image_url.endswith("/renditions/hero-160.jpg")
+    assert markup.first_meta("og:image:width") == "160"
     assert markup.first_meta("description") == story.standfirst
     assert markup.first_meta("og:type") == "article"
     assert markup.first_meta("og:title") == story.headline
@@ -489,15 +492,26 @@ def test_article_page_shows_the_whole_story(client, newsroom):
         content
     )
     hero = [attrs for tag, attrs in markup.elements if tag == "img" and "fetchpriority" in attrs]
+    media = django_settings.MEDIA_URL + "articles/2026/03/renditions/"
     assert hero == [
         {
-            "src": story.hero_image.url,
+            "src": media + "hero-160.jpg",
+            "srcset": media + "hero-160.jpg 160w",
+            "sizes": "(max-width: 46rem) 100vw, 46rem",
             "alt": "Cranes over the harbour at dawn",
             "width": "160",
             "height": "90",
             "fetchpriority": "high",
         }
     ]
+    assert (
+        "source",
+        {
+            "type": "image/webp",
+            "srcset": media + "hero-160.webp 160w",
+            "sizes": "(max-width: 46rem) 100vw, 46rem",
+        },
+    ) in markup.elements
     assert (
         "<figcaption>The harbour front, where building starts in spring. "
         '<span class="credit">Photo: Newsroom</span></figcaption>'

@@ -13,7 +13,13 @@ import pytest
 import time_machine
 
 from articles.models import Article, Byline
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    SectionFactory,
+    TagFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +82,7 @@ class Newsroom:
         Byline.objects.bulk_create(bylines)
         Tagging.objects.bulk_create(taggings)
         self.story.related_articles.add(self.articles[-1])
+        CorrectionFactory.create_batch(3, article=self.story)
 
 
 @pytest.fixture
@@ -107,20 +114,20 @@ def test_front_page_cost(assert_same_cost):
 
 def test_article_page_cost(assert_same_cost, newsroom):
     # Guards a query per byline and per tag of the article, and per related story for its
-    # bylines: navigation, the article, its bylines with their authors, its tags, editors'
-    # picks, stories sharing a tag, the related stories' bylines.
-    assert_same_cost(newsroom.story.get_absolute_url(), 7)
+    # bylines: navigation, the article, its bylines with their authors, its tags, its
+    # corrections, editors' picks, stories sharing a tag, the related stories' bylines.
+    assert_same_cost(newsroom.story.get_absolute_url(), 8)
 
 
 def test_article_page_cost_without_related_stories(client, django_assert_num_queries):
     # Guards a query per byline and per tag of the article itself: navigation, the article,
-    # its bylines with their authors, its tags, editors' picks, stories sharing a tag,
-    # stories from the section.
+    # its bylines with their authors, its tags, its corrections, editors' picks, stories
+    # sharing a tag, stories from the section.
     with time_machine.travel(NOW, tick=False):
         authors = AuthorFactory.create_batch(4)
         article = ArticleFactory(authors=authors, tags=TagFactory.create_batch(6))
         url = article.get_absolute_url()
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(url).status_code == 200
 
 

@@ -282,8 +282,8 @@ class ArchiveLoader:
             rng = random.Random(f"{SEED}-archive-{number}")
             story, body, text, words, vector = self.stories[rng.randrange(len(self.stories))]
             published_at = self.now - ARCHIVE_NEWEST - rng.random() * ARCHIVE_SPAN
-            image, width, height, alt = (
-                self.images[number % len(self.images)] if self.images else ("", None, None, "")
+            image, width, height, alt, renditions = (
+                self.images[number % len(self.images)] if self.images else ("", None, None, "", {})
             )
             articles.append(
                 Article(
@@ -303,6 +303,7 @@ class ArchiveLoader:
                     hero_width=width,
                     hero_height=height,
                     hero_alt=alt,
+                    hero_renditions=renditions,
                     hero_caption=story.hero_caption if image else "",
                     hero_credit=ARCHIVE_CREDIT if image else "",
                 )
@@ -373,18 +374,20 @@ def archive_stories(any_section):
 
 
 def archive_images(demo_slugs):
-    """(name, width, height, alt) of a few demo illustrations for the archive to share."""
+    """(name, width, height, alt, renditions) of demo illustrations for the archive to share."""
     rows = (
         Article.objects.filter(slug__in=demo_slugs)
         .exclude(hero_image="")
         .order_by("slug")
-        .values_list("hero_image", "hero_width", "hero_height", "hero_alt")[:ARCHIVE_IMAGES]
+        .values_list("hero_image", "hero_width", "hero_height", "hero_alt", "hero_renditions")[
+            :ARCHIVE_IMAGES
+        ]
     )
     # The dimensions must be set: without them ImageField opens the file for every instance.
     # Demo illustrations are all HERO_SIZE; older rows may lack the numbers.
     return [
-        (name, width or demo.HERO_SIZE[0], height or demo.HERO_SIZE[1], alt)
-        for name, width, height, alt in rows
+        (name, width or demo.HERO_SIZE[0], height or demo.HERO_SIZE[1], alt, renditions)
+        for name, width, height, alt, renditions in rows
     ]
 
 
