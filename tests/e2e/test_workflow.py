@@ -49,8 +49,10 @@ def test_an_article_goes_from_one_editor_through_review_to_the_site(page, desk, 
     expect(page.get_by_label("Slug")).to_have_value("glacier-retreat-speeds-up-in-the-alps")
     page.get_by_label("Section").select_option(label=section.name)
     page.get_by_label("Standfirst").fill("Survey teams measured a loss of four metres in a year.")
-    page.get_by_label("Body").fill(
-        "<p>Measurements taken in September show the sharpest loss since records began.</p>"
+    body = page.locator(".prose-editor .tiptap.ProseMirror")
+    body.click()
+    body.press_sequentially(
+        "Measurements taken in September show the sharpest loss since records began."
     )
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
