@@ -1,7 +1,8 @@
 """The newsroom's roles as permission groups, applied by a data migration and setup_roles.
 
-Applying them again resets each group to exactly these permissions, so running it twice
-changes nothing and running it after a change brings the groups up to date.
+Applying them again resets each group's article and author permissions to exactly these, so
+running it twice changes nothing and running it after a change brings the groups up to date;
+permissions other apps give these groups are left alone.
 """
 
 from django.apps import apps as global_apps
@@ -31,6 +32,7 @@ ROLES = {
     # The comments app gives this group its moderation permissions.
     COMMENT_MODERATOR: [("articles", "article", ["view"])],
 }
+MANAGED_APPS = ("articles", "authors")
 CUSTOM = {
     WRITER: [],
     EDITOR: ["publish_article", "review_article", "edit_any_article"],
@@ -42,7 +44,7 @@ def setup_roles(apps=global_apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     # On a new database the permissions are only created after all migrations have run.
-    for label in ("articles", "authors"):
+    for label in MANAGED_APPS:
         config = apps.get_app_config(label)
         # A migration's app registry has no models module; create_permissions wants one.
         stub = not getattr(config, "models_module", None)
@@ -61,6 +63,10 @@ def setup_roles(apps=global_apps):
             for app, codename in codenames
         ]
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(permissions)
+        # Only the permissions of the apps listed here are reset: another app (comments)
+        # grants its own to these groups, and running this again must not take them away.
+        managed = group.permissions.filter(content_type__app_label__in=MANAGED_APPS)
+        group.permissions.remove(*managed.exclude(pk__in=[p.pk for p in permissions]))
+        group.permissions.add(*permissions)
         groups[name] = group
     return groups

@@ -378,6 +378,18 @@ def test_setup_roles_is_idempotent(roles):
     assert after["Comment moderator"] == {"view_article"}
 
 
+def test_setup_roles_leaves_permissions_of_other_apps_alone(roles):
+    """Another app's grant to a role survives setup_roles."""
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    elsewhere = Permission.objects.get(codename="view_user")
+    roles["Comment moderator"].permissions.add(elsewhere)
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    codenames = set(roles["Comment moderator"].permissions.values_list("codename", flat=True))
+    assert codenames == {"view_article", "view_user"}
+
+
 def test_services_carry_out_the_same_rules_outside_the_admin(writer, editor):
     """The functions the buttons call can be used directly, with the same refusals."""
     from django.core.exceptions import PermissionDenied
