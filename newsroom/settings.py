@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "authors",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "comments.middleware.private_pending_comment",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -187,6 +189,20 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 SEARCH_MAX_QUERY_LENGTH = 200
 # Words per minute used for "N min read".
 READING_WORDS_PER_MINUTE = 230
+
+# Comments
+COMMENTS_NAME_MAX_LENGTH = 100
+COMMENTS_EMAIL_MAX_LENGTH = 254
+COMMENTS_URL_MAX_LENGTH = 200
+COMMENTS_MIN_LENGTH = 2
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+# Forms older than this are refused: the page is reloaded for a fresh one.
+COMMENTS_FORM_MAX_AGE = 24 * 60 * 60
+# How long the link that shows a poster their own pending comment works.
+COMMENTS_PENDING_TOKEN_AGE = 15 * 60
+# Dotted paths of callables (comment, request) -> a Comment.Status value or None, asked in
+# order after the built-in rules, for sites that use an external spam service.
+COMMENTS_SPAM_CHECKERS = env_list("COMMENTS_SPAM_CHECKERS")
 
 LOGGING = {
     "version": 1,
