@@ -115,7 +115,9 @@ def _keys(ip, email):
         keys.append("ip:" + ip)
     if email:
         # Hashed with the secret key: the cache never holds a commenter's address.
-        keys.append("email:" + salted_hmac("comments.rate", email.lower()).hexdigest())
+        keys.append(
+            "email:" + salted_hmac("comments.rate", email.lower(), algorithm="sha256").hexdigest()
+        )
     return keys
 
 
@@ -177,5 +179,8 @@ def find_parent(parent_id, *, article):
 
 def first_report(*, comment_id, ip) -> bool:
     """Whether this is the first report of a comment from this address (kept for 30 days)."""
-    key = f"comments:report:{comment_id}:" + salted_hmac("comments.report", ip or "").hexdigest()
+    key = (
+        f"comments:report:{comment_id}:"
+        + salted_hmac("comments.report", ip or "", algorithm="sha256").hexdigest()
+    )
     return cache.add(key, 1, timeout=30 * 24 * 3600)
