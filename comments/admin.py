@@ -140,13 +140,6 @@ class CommentAdmin(admin.ModelAdmin):
         # Moderation changes a comment's status; only superusers may erase one.
         return request.user.is_superuser
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.has_perm("comments.moderate_comment"):
-            for name in ("approve", "mark_as_spam", "remove", "restore"):
-                actions.pop(name, None)
-        return actions
-
     def changelist_view(self, request, extra_context=None):
         pending = Comment.objects.pending().count()
         extra_context = {

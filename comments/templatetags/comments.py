@@ -74,6 +74,7 @@ def comment_section(context, article):
         "reply_to": reply_to,
         "honeypot": HONEYPOT_FIELD,
         "request": request,
+        "SITE_NAME": context.get("SITE_NAME"),
     }
 
 
