@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,7 @@ class CommentAdmin(admin.ModelAdmin):
             '<a href="{}?article__id__exact={}&amp;status=all">{}</a>',
             reverse("admin:comments_comment_changelist"),
             obj.article_id,
-            obj.article.headline,
+            Truncator(obj.article.headline).chars(40),
         )
 
     @admin.display(description=_("pending on article"), ordering="pending_on_article")
