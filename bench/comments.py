@@ -48,6 +48,7 @@ PREPARE = """
 import json
 from comments.models import Comment, DiscussionSettings
 from articles.models import Article
+from newsroom.sanitize import render_comment_text
 settings = DiscussionSettings.load()
 for name, value in dict(min_seconds=0, rate_limit_seconds=0, hourly_cap=0,
                         hold_every_comment=False, notify_moderators=False).items():
@@ -60,12 +61,16 @@ for article in articles:
     article.save()
 busy, quiet = articles[0], articles[1]
 Comment.objects.filter(article__in=[busy, quiet]).delete()
-Comment.objects.bulk_create(
+thread = [
     Comment(article=busy, author_name=f"Reader {n}", author_email=f"reader{n}@example.org",
-            body=f"An approved comment, number {n}, about the harbour plan.",
+            body=f"An approved comment, number {n}, about the harbour plan: "
+                 "https://example.org/harbour\n\nA second paragraph.",
             status="approved", depth=1)
     for n in range(50)
-)
+]
+for comment in thread:
+    comment.body_html = str(render_comment_text(comment.body))  # what save() stores
+Comment.objects.bulk_create(thread)
 print(json.dumps({
     "targets": [[a.pk, a.get_absolute_url()] for a in articles[2:]],
     "busy": busy.get_absolute_url(),

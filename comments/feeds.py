@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles.models import Article
-from newsroom import sanitize
 
 from .models import Comment
 
@@ -45,7 +44,7 @@ class ArticleCommentsFeed(Feed):
         return f"By {item.author_name}"
 
     def item_description(self, item):
-        return sanitize.render_comment_text(item.body)
+        return item.rendered_body
 
     def item_link(self, item):
         return f"{self._article.get_absolute_url()}#comment-{item.pk}"

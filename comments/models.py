@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import sanitize
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -22,6 +24,7 @@ class CommentQuerySet(models.QuerySet):
             "author_name",
             "author_url",
             "body",
+            "body_html",
             "status",
             "created_at",
             "edited_at",
@@ -57,6 +60,8 @@ class Comment(models.Model):
     )
     author_url = models.URLField(_("website"), max_length=200, blank=True)
     body = models.TextField(_("comment"), help_text=_("Plain text; links are made clickable."))
+    # The text as readers see it, computed on save rather than on every page view.
+    body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -112,8 +117,23 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.article_id}: {self.excerpt}"
 
+    def save(self, *args, **kwargs):
+        self.body_html = str(sanitize.render_comment_text(self.body))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def rendered_body(self):
+        """Safe HTML of the text; rows written without save() are rendered on the fly."""
+        if self.body_html:
+            # Stored by save() from the sanitizer's own output.
+            return sanitize.sanitized(self.body_html)
+        return sanitize.render_comment_text(self.body)
 
     @property
     def excerpt(self):

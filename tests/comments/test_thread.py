@@ -216,3 +216,14 @@ def test_an_email_hash_never_stands_in_for_an_avatar(client, article):
     html = page(client, article)
     assert hashlib.md5(b"hash.me@example.org").hexdigest() not in html
     assert "gravatar" not in html
+
+
+def test_the_text_readers_see_is_stored_on_save_and_follows_edits(article, moderator):
+    from comments import services
+
+    comment = CommentFactory(article=article, body="See https://example.org <b>now</b>")
+    assert 'rel="nofollow ugc noopener"' in comment.body_html
+    assert "&lt;b&gt;" in comment.body_html
+    services.edit_comment_text(comment=comment, body="Plain words only.", by=moderator)
+    comment.refresh_from_db()
+    assert comment.body_html == "<p>Plain words only.</p>"
