@@ -64,7 +64,7 @@ Comment.objects.filter(article__in=[busy, quiet]).delete()
 thread = [
     Comment(article=busy, author_name=f"Reader {n}", author_email=f"reader{n}@example.org",
             body=f"An approved comment, number {n}, about the harbour plan: "
-                 "https://example.org/harbour\n\nA second paragraph.",
+                 "https://example.org/harbour\\n\\nA second paragraph.",
             status="approved", depth=1)
     for n in range(50)
 ]

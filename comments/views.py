@@ -35,6 +35,10 @@ def client_ip(request):
 
 
 def _refuse(request, article, form, refusal):
+    if refusal.code == "bad_parent":
+        # Offer a fresh top-level comment rather than the same impossible reply.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
     context = article_page_context(article)
     context.update(comment_form=form, comment_refusal=refusal)
     return render(request, ARTICLE_TEMPLATE, context, status=refusal.status)

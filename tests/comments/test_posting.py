@@ -268,3 +268,10 @@ def test_a_cross_site_report_is_refused(client, article):
         f"/comments/{comment.pk}/report/", headers={"Origin": "https://evil.example"}
     )
     assert response.status_code == 403
+
+
+def test_a_refused_reply_comes_back_as_a_top_level_comment(article, post_comment):
+    parent = CommentFactory(article=article, pending=True)
+    html = post_comment(article, parent=str(parent.pk)).content.decode()
+    assert f'name="parent" value="{parent.pk}"' not in html
+    assert "The harbour plan leaves out the ferry users entirely." in html
