@@ -60,9 +60,7 @@ class StaffReplyForm(forms.Form):
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "excerpt_column",
-        "author_name",
-        "author_email",
-        "ip_address",
+        "commenter_column",
         "article_column",
         "article_pending",
         "links_column",
@@ -153,16 +151,25 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt_column(self, obj):
         return obj.excerpt
 
+    @admin.display(description=_("commenter"), ordering="author_name")
+    def commenter_column(self, obj):
+        return format_html(
+            "<strong>{}</strong><br>{}<br><small>{}</small>",
+            obj.author_name,
+            obj.author_email,
+            obj.ip_address or "",
+        )
+
     @admin.display(description=_("article"), ordering="article__headline")
     def article_column(self, obj):
         return format_html(
             '<a href="{}?article__id__exact={}&amp;status=all">{}</a>',
             reverse("admin:comments_comment_changelist"),
             obj.article_id,
-            Truncator(obj.article.headline).chars(40),
+            Truncator(obj.article.headline).chars(48),
         )
 
-    @admin.display(description=_("pending on article"), ordering="pending_on_article")
+    @admin.display(description=_("waiting on article"), ordering="pending_on_article")
     def article_pending(self, obj):
         return obj.pending_on_article
 
