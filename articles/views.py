@@ -100,15 +100,16 @@ def article_detail(request, year, month, day, slug):
     canonical = article.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "related": related_stories(article),
-            "current_section": article.section.slug,
-        },
-    )
+    return render(request, "articles/article_detail.html", article_page_context(article))
+
+
+def article_page_context(article):
+    """What the article template needs besides the request (other apps re-render the page)."""
+    return {
+        "article": article,
+        "related": related_stories(article),
+        "current_section": article.section.slug,
+    }
 
 
 def related_stories(article):

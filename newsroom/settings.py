@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "authors",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "comments.middleware.private_pending_comment",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -209,6 +211,20 @@ READING_WORDS_PER_MINUTE = 230
 # Editorial workflow
 # How long a shared preview link works, in seconds (48 hours).
 PREVIEW_LINK_MAX_AGE = env_int("PREVIEW_LINK_MAX_AGE", 48 * 60 * 60)
+
+# Comments
+COMMENTS_NAME_MAX_LENGTH = 100
+COMMENTS_EMAIL_MAX_LENGTH = 254
+COMMENTS_URL_MAX_LENGTH = 200
+COMMENTS_MIN_LENGTH = 2
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+# Forms older than this are refused: the page is reloaded for a fresh one.
+COMMENTS_FORM_MAX_AGE = 24 * 60 * 60
+# How long the link that shows a poster their own pending comment works.
+COMMENTS_PENDING_TOKEN_AGE = 15 * 60
+# Dotted paths of callables (comment, request) -> a Comment.Status value or None, asked in
+# order after the built-in rules, for sites that use an external spam service.
+COMMENTS_SPAM_CHECKERS = env_list("COMMENTS_SPAM_CHECKERS")
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", article_views.news_sitemap, name="news-sitemap"),
     path("robots.txt", article_views.robots_txt, name="robots"),
+    # Before the articles: the comments app adds a feed below each article's address.
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

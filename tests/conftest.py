@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache import cache
 
 from articles import roles as newsroom_roles
+from comments import roles as comment_roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -17,6 +19,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached settings and rate-limit counters never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reader(client):
     """An anonymous visitor."""
@@ -26,7 +36,9 @@ def reader(client):
 @pytest.fixture
 def roles(db):
     """The newsroom's groups (a data migration makes them; a flushed database needs them back)."""
-    return newsroom_roles.setup_roles()
+    groups = newsroom_roles.setup_roles()
+    comment_roles.setup_roles()
+    return groups
 
 
 def staff_member(roles, role, username):

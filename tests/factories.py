@@ -9,6 +9,7 @@ from PIL import Image
 
 from articles.models import Article, Byline, Section, Tag
 from authors.models import Author
+from comments.models import Comment
 
 
 def image_file(name="hero.jpg", size=(160, 90), color=(30, 90, 160), fmt="JPEG"):
@@ -114,3 +115,22 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     kind = "correction"
     text = "An earlier version of this story gave the wrong date for the vote."
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved reader comment."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.LazyAttribute(
+        lambda o: f"{o.author_name.lower().replace(' ', '.')}@example.org"
+    )
+    body = factory.Sequence(lambda n: f"A thoughtful point about the harbour, number {n}.")
+    status = Comment.Status.APPROVED
+    ip_address = "203.0.113.7"
+
+    class Params:
+        pending = factory.Trait(status=Comment.Status.PENDING)

@@ -1,11 +1,23 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import module_has_submodule
 
 from articles.roles import setup_roles
 
 
 class Command(BaseCommand):
-    help = "Create or update the Writer, Editor and Comment moderator groups."
+    help = (
+        "Create or update the Writer, Editor and Comment moderator groups, with what every "
+        "installed app that has a roles module grants them."
+    )
 
     def handle(self, *args, **options):
-        for name, group in setup_roles().items():
+        groups = setup_roles()
+        # Other apps (comments) add their permissions to the same groups.
+        for config in apps.get_app_configs():
+            if config.name != "articles" and module_has_submodule(config.module, "roles"):
+                import_module(f"{config.name}.roles").setup_roles()
+        for name, group in groups.items():
             self.stdout.write(f"{name}: {group.permissions.count()} permissions")

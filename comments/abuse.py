@@ -1,0 +1,186 @@
+"""Checks that turn away machine traffic and floods before a comment is considered."""
+
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
+
+from .models import Comment, DiscussionSettings
+
+HONEYPOT_FIELD = "contact_fax"
+_TOKEN_SALT = "comments.form-token"
+
+
+class Refusal(Exception):
+    """A submission turned away, with the message the commenter reads and an HTTP status."""
+
+    def __init__(self, message, *, code, status=400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+# Cross-site posting ----------------------------------------------------------------------
+
+
+def check_same_site(request):
+    """Refuse a POST another site's page made the browser send.
+
+    Browsers send Sec-Fetch-Site with every request and Origin with every POST; either
+    naming another site is enough to refuse. Clients sending neither (scripts, very old
+    browsers) are not browsers carrying a visitor's cookies, which is what forgery abuses.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
+        raise Refusal(
+            "This comment was sent from another website and has not been posted.",
+            code="cross_site",
+            status=403,
+        )
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        allowed = {_origin(settings.SITE_URL), f"{request.scheme}://{request.get_host()}"}
+        allowed.update(_origin(o) for o in settings.CSRF_TRUSTED_ORIGINS)
+        if _origin(origin) not in allowed:
+            raise Refusal(
+                "This comment was sent from another website and has not been posted.",
+                code="cross_site",
+                status=403,
+            )
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+# Signed form timestamp -------------------------------------------------------------------
+
+
+def make_form_token(article_id, *, now=None) -> str:
+    """A token naming the article and the time the form was shown, signed by the server."""
+    issued = int(now if now is not None else time.time())
+    return signing.Signer(salt=_TOKEN_SALT).sign(f"{article_id}:{issued}")
+
+
+def check_form_token(token, *, article_id, discussion: DiscussionSettings, now=None):
+    expired = Refusal(
+        "This form has expired. Please post your comment again.", code="token_expired"
+    )
+    try:
+        value = signing.Signer(salt=_TOKEN_SALT).unsign(token or "")
+        token_article, issued = (int(part) for part in value.split(":"))
+    except (signing.BadSignature, ValueError):
+        raise Refusal(
+            "This form was changed or is incomplete. Please reload the page and try again.",
+            code="token_invalid",
+        ) from None
+    if token_article != article_id:
+        raise Refusal(
+            "This form belongs to another article. Please reload the page and try again.",
+            code="token_invalid",
+        )
+    age = (now if now is not None else time.time()) - issued
+    if age < discussion.min_seconds:
+        raise Refusal(
+            "That was very quick. Please take a moment to read your comment, then post it.",
+            code="too_fast",
+        )
+    if age > settings.COMMENTS_FORM_MAX_AGE or age < -60:
+        raise expired
+
+
+# Honeypot --------------------------------------------------------------------------------
+
+
+def check_honeypot(value):
+    if value:
+        raise Refusal(
+            "Your comment could not be posted because a hidden field was filled in.",
+            code="honeypot",
+        )
+
+
+# Rate limits, counted in the shared cache ------------------------------------------------
+
+
+def _keys(ip, email):
+    keys = []
+    if ip:
+        keys.append("ip:" + ip)
+    if email:
+        # Hashed with the secret key: the cache never holds a commenter's address.
+        keys.append(
+            "email:" + salted_hmac("comments.rate", email.lower(), algorithm="sha256").hexdigest()
+        )
+    return keys
+
+
+def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None):
+    """Count this attempt and refuse it when the same IP or email posts too fast or too much.
+
+    cache.add is atomic in Redis and memcached, so the limit holds across app servers.
+    """
+    too_quick = Refusal(
+        "You are posting comments too quickly. Slow down.", code="rate_limited", status=429
+    )
+    hour = int((now if now is not None else time.time()) // 3600)
+    for key in _keys(ip, email):
+        if discussion.rate_limit_seconds and not cache.add(
+            f"comments:rate:last:{key}", 1, timeout=discussion.rate_limit_seconds
+        ):
+            raise too_quick
+        if discussion.hourly_cap:
+            bucket = f"comments:rate:hour:{key}:{hour}"
+            cache.add(bucket, 0, timeout=3600)
+            try:
+                count = cache.incr(bucket)
+            except ValueError:  # expired between add and incr
+                cache.set(bucket, 1, timeout=3600)
+                count = 1
+            if count > discussion.hourly_cap:
+                raise too_quick
+
+
+# Duplicates and replies ------------------------------------------------------------------
+
+
+def check_duplicate(*, article, parent, name, email, body):
+    if (
+        Comment.objects.filter(article=article, parent=parent, body=body)
+        .filter(Q(author_name=name) | Q(author_email__iexact=email))
+        .exists()
+    ):
+        raise Refusal(
+            "Duplicate comment detected; it looks as though you've already said that!",
+            code="duplicate",
+            status=409,
+        )
+
+
+def find_parent(parent_id, *, article):
+    """The approved comment of the same article being replied to, or a refusal."""
+    if not parent_id:
+        return None
+    parent = (
+        Comment.objects.filter(pk=parent_id, article=article, status=Comment.Status.APPROVED)
+        .only("pk", "article_id", "parent_id", "depth", "author_name")
+        .first()
+    )
+    if parent is None:
+        raise Refusal("Sorry, replies to unapproved comments are not allowed.", code="bad_parent")
+    return parent
+
+
+def first_report(*, comment_id, ip) -> bool:
+    """Whether this is the first report of a comment from this address (kept for 30 days)."""
+    key = (
+        f"comments:report:{comment_id}:"
+        + salted_hmac("comments.report", ip or "", algorithm="sha256").hexdigest()
+    )
+    return cache.add(key, 1, timeout=30 * 24 * 3600)

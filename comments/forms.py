@@ -1,0 +1,149 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from .abuse import HONEYPOT_FIELD
+from .models import Comment
+
+_CONTROL = str.maketrans(dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127]))
+
+
+def clean_text(value):
+    """Strip control characters (NUL included) that no person types and databases refuse."""
+    return (value or "").translate(_CONTROL).strip()
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+
+    class Meta:
+        model = Comment
+        fields = ("author_name", "author_email", "author_url", "body", "notify_replies")
+        labels = {
+            "author_name": "Name",
+            "author_email": "Email",
+            "author_url": "Website",
+            "body": "Comment",
+            "notify_replies": "Notify me of replies by email",
+        }
+        help_texts = {"author_email": "", "body": ""}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 7}),
+        }
+        error_messages = {
+            "author_name": {"required": "Please enter your name."},
+            "author_email": {
+                "required": "Please enter your email address.",
+                "invalid": "Please enter a valid email address.",
+            },
+            "author_url": {
+                "invalid": "Please enter a website address starting with http:// or https://."
+            },
+            "body": {"required": "Please type your comment."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label="Leave this field empty",
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+        limits = {
+            "author_name": settings.COMMENTS_NAME_MAX_LENGTH,
+            "author_email": settings.COMMENTS_EMAIL_MAX_LENGTH,
+            "author_url": settings.COMMENTS_URL_MAX_LENGTH,
+            "body": settings.COMMENTS_MAX_LENGTH,
+        }
+        for name, limit in limits.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.widget.attrs["maxlength"] = limit
+            # Our own length messages replace Django's generic ones.
+            field.validators = [v for v in field.validators if "Length" not in type(v).__name__]
+        self.fields["body"].widget.attrs["minlength"] = settings.COMMENTS_MIN_LENGTH
+        self.fields["author_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["author_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["author_url"].widget.attrs["autocomplete"] = "url"
+        self.fields["author_url"].widget.attrs["placeholder"] = "https://"
+        self.fields["author_url"].assume_scheme = "https"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "author_name",
+            "author_email",
+            "author_url",
+            Field("body"),
+            "remember",
+            "notify_replies",
+            # Invisible to people and to assistive technology; bots fill it in.
+            Div(HONEYPOT_FIELD, css_class="comment-hp", aria_hidden="true"),
+            "parent",
+            "token",
+            Submit("submit", "Post comment", css_class="comment-submit"),
+        )
+
+    def _text(self, name, *, empty_message, too_long_message):
+        value = clean_text(self.cleaned_data.get(name))
+        if not value:
+            raise ValidationError(empty_message, code="required")
+        if len(value) > self.fields[name].max_length:
+            raise ValidationError(too_long_message, code="max_length")
+        return value
+
+    def clean_author_name(self):
+        return self._text(
+            "author_name",
+            empty_message="Please enter your name.",
+            too_long_message=f"Your name is too long (at most "
+            f"{settings.COMMENTS_NAME_MAX_LENGTH} characters).",
+        )
+
+    def clean_author_email(self):
+        value = clean_text(self.cleaned_data.get("author_email"))
+        if len(value) > settings.COMMENTS_EMAIL_MAX_LENGTH:
+            raise ValidationError("Please enter a valid email address.", code="invalid")
+        return value
+
+    def clean_author_url(self):
+        value = clean_text(self.cleaned_data.get("author_url"))
+        if not value:
+            return ""
+        if len(value) > settings.COMMENTS_URL_MAX_LENGTH:
+            raise ValidationError(
+                f"Your website address is too long (at most "
+                f"{settings.COMMENTS_URL_MAX_LENGTH} characters).",
+                code="max_length",
+            )
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise ValidationError(
+                "Please enter a website address starting with http:// or https://.",
+                code="invalid",
+            ) from None
+        return value
+
+    def clean_body(self):
+        value = self._text(
+            "body",
+            empty_message="Please type your comment.",
+            too_long_message=f"Your comment is too long (at most "
+            f"{settings.COMMENTS_MAX_LENGTH:,} characters).",
+        )
+        if len(value) < settings.COMMENTS_MIN_LENGTH:
+            raise ValidationError("Your comment is too short.", code="min_length")
+        return value
+
+
+def raw_value(form, name):
+    return form.data.get(form.add_prefix(name), "")

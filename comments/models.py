@@ -1,0 +1,269 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from newsroom import sanitize
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def for_thread(self):
+        """Only what a reader page shows: never the email address, IP or user agent."""
+        return self.only(
+            "pk",
+            "article_id",
+            "parent_id",
+            "depth",
+            "author_name",
+            "author_url",
+            "body",
+            "body_html",
+            "status",
+            "created_at",
+            "edited_at",
+            "is_staff_reply",
+        ).order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
+    author_name = models.CharField(_("name"), max_length=100)
+    author_email = models.EmailField(
+        _("email"), max_length=254, help_text=_("Never shown to readers.")
+    )
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("comment"), help_text=_("Plain text; links are made clickable."))
+    # The text as readers see it, computed on save rather than on every page view.
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
+    notify_replies = models.BooleanField(_("notify of replies"), default=False)
+    flag_count = models.PositiveIntegerField(_("reports"), default=0, editable=False)
+    is_staff_reply = models.BooleanField(
+        _("staff reply"), default=False, help_text=_("Marked as the newsroom's reply.")
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [
+            ("moderate_comment", _("Can moderate comments (approve, spam, remove, restore)")),
+        ]
+        indexes = [
+            # The thread of an article: its approved comments in order, in one index scan.
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            # The moderation queue and "has this commenter been approved before?".
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["author_email", "status"], name="comment_known_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.article_id}: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = str(sanitize.render_comment_text(self.body))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def rendered_body(self):
+        """Safe HTML of the text; rows written without save() are rendered on the fly."""
+        if self.body_html:
+            # Stored by save() from the sanitizer's own output.
+            return sanitize.sanitized(self.body_html)
+        return sanitize.render_comment_text(self.body)
+
+    @property
+    def excerpt(self):
+        text = " ".join(self.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+
+class CommentEdit(models.Model):
+    """The text a comment had before a moderator changed it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
+    previous_body = models.TextField(_("previous text"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("edited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+        verbose_name = _("comment edit")
+        verbose_name_plural = _("comment edits")
+
+    def __str__(self):
+        return f"Edit of comment {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class DiscussionSettings(models.Model):
+    """One row: how the site's discussions are moderated and shown."""
+
+    class Order(models.TextChoices):
+        OLDEST = "oldest", _("Oldest first")
+        NEWEST = "newest", _("Newest first")
+
+    CACHE_KEY = "comments:discussion-settings:v1"
+    CACHE_SECONDS = 3600
+
+    hold_every_comment = models.BooleanField(
+        _("hold every comment for moderation"),
+        default=False,
+        help_text=_("Every new comment waits in the queue, whoever wrote it."),
+    )
+    auto_approve_known = models.BooleanField(
+        _("approve commenters approved before"),
+        default=True,
+        help_text=_("Same name and email as an earlier approved comment: published at once."),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("links before holding"),
+        default=2,
+        help_text=_("A comment with this many links or more waits for moderation."),
+    )
+    moderation_keywords = models.TextField(
+        _("moderation keywords"),
+        blank=True,
+        help_text=_("One word or phrase per line. A match holds the comment for moderation."),
+    )
+    blocklist = models.TextField(
+        _("blocklist"),
+        blank=True,
+        help_text=_(
+            "One word, phrase, email or IP address per line. A match in the text, name, "
+            "email, website or IP marks the comment as spam."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after publication. Leave empty to keep discussions open."),
+    )
+    max_depth = models.PositiveSmallIntegerField(
+        _("thread depth"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Replies nested deeper attach at the last level."),
+    )
+    per_page = models.PositiveSmallIntegerField(
+        _("top-level comments per page"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    order = models.CharField(_("order"), max_length=10, choices=Order.choices, default=Order.OLDEST)
+    flags_before_remoderation = models.PositiveSmallIntegerField(
+        _("reports before review"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("A published comment reported this many times goes back to the queue."),
+    )
+    notify_moderators = models.BooleanField(_("email moderators of new comments"), default=True)
+    min_seconds = models.PositiveSmallIntegerField(
+        _("minimum seconds to write"),
+        default=3,
+        help_text=_("Comments sent faster than this after the page loaded are refused."),
+    )
+    rate_limit_seconds = models.PositiveSmallIntegerField(
+        _("seconds between comments"),
+        default=15,
+        help_text=_("From the same IP address or email address."),
+    )
+    hourly_cap = models.PositiveSmallIntegerField(
+        _("comments per hour"),
+        default=30,
+        help_text=_("From the same IP address or email address."),
+    )
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The settings, from the cache on most requests (one query otherwise)."""
+        current = cache.get(cls.CACHE_KEY)
+        if current is None:
+            current = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(cls.CACHE_KEY, current, cls.CACHE_SECONDS)
+        return current
+
+    @staticmethod
+    def lines(text):
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]

@@ -1,0 +1,84 @@
+from django import template
+from django.utils import timezone
+
+from newsroom import sanitize
+
+from .. import moderation
+from ..abuse import HONEYPOT_FIELD, make_form_token
+from ..forms import CommentForm
+from ..models import Comment, DiscussionSettings
+from ..thread import build_thread, pending_comment_id
+
+register = template.Library()
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    """The discussion under an article: the thread, and the form while comments are open.
+
+    The same HTML for every reader (one query for the whole thread), except in the response
+    right after a post, where a signed ?pending= token shows the poster their own comment.
+    """
+    request = context.get("request")
+    params = request.GET if request is not None else {}
+    discussion = DiscussionSettings.load()
+    is_open = moderation.comments_open(article, discussion=discussion, now=timezone.now())
+    comments = Comment.objects.filter(article=article).approved().for_thread()
+    pending = None
+    pending_id = pending_comment_id(params.get("pending", ""))
+    if pending_id is not None:
+        pending = (
+            Comment.objects.filter(pk=pending_id, article=article, status=Comment.Status.PENDING)
+            .for_thread()
+            .first()
+        )
+    thread = build_thread(
+        comments,
+        discussion=discussion,
+        page_number=params.get("cpage"),
+        pending=pending,
+    )
+    form = context.get("comment_form")
+    if form is None and is_open:
+        form = CommentForm(initial={"token": make_form_token(article.pk)})
+    reply_to = None
+    parent_id = form["parent"].value() if form is not None and form.is_bound else None
+    parent_id = _int(parent_id) or _int(params.get("replyto"))
+    if parent_id is not None:
+        reply_to = thread.by_id.get(parent_id)
+        if reply_to is not None and form is not None and not form.is_bound:
+            form.initial["parent"] = reply_to.pk
+    errors = []
+    if form is not None and form.is_bound:
+        errors = [
+            (form[name].auto_id, error)
+            for name, field_errors in form.errors.items()
+            if name in form.fields
+            for error in field_errors
+        ]
+    return {
+        "article": article,
+        "discussion": discussion,
+        "is_open": is_open,
+        "thread": thread,
+        "form": form,
+        "refusal": context.get("comment_refusal"),
+        "field_errors": errors,
+        "reply_to": reply_to,
+        "honeypot": HONEYPOT_FIELD,
+        "request": request,
+        "SITE_NAME": context.get("SITE_NAME"),
+    }
+
+
+@register.filter
+def comment_text(body):
+    """Plain comment text as paragraphs with linked URLs; nothing typed becomes markup."""
+    return sanitize.render_comment_text(body)

@@ -1,0 +1,59 @@
+import re
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+
+from comments.abuse import make_form_token
+from comments.models import DiscussionSettings
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def discussion(db):
+    """The discussion settings as shipped, saved so tests can change them."""
+    settings = DiscussionSettings()
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def comment_editor(db):
+    """A member of the "Editor" group: moderates comments too."""
+    user = UserFactory(username="comment-editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+def form_data(article, **fields):
+    """A complete, valid submission, from a form shown ten seconds ago."""
+    data = {
+        "author_name": "Ines Albarrán",
+        "author_email": "ines@example.net",
+        "author_url": "",
+        "body": "The harbour plan leaves out the ferry users entirely.",
+        "token": make_form_token(article.pk, now=time.time() - 10),
+        "parent": "",
+        "contact_fax": "",
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def post_comment(client):
+    """Posts to an article's comment URL as a same-origin browser form would."""
+
+    def post(article, headers=None, **fields):
+        return client.post(
+            f"/comments/post/{article.pk}/",
+            form_data(article, **fields),
+            headers={"Sec-Fetch-Site": "same-origin", **(headers or {})},
+        )
+
+    return post
+
+
+def field_value(html, name):
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
+    return match[1] if match else None

@@ -1,0 +1,141 @@
+"""The moderation queue: who may see it, what its actions do, and what they never do."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment, CommentEdit, DiscussionSettings
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("writer", 403), ("editor", 200), ("moderator", 200), ("comment_editor", 200)],
+)
+def test_only_moderators_and_editors_open_the_comments_admin(client, request, who, status):
+    user = request.getfixturevalue(who)
+    CommentFactory(pending=True, author_email="secret@example.org", ip_address="192.0.2.44")
+    client.force_login(user)
+    response = client.get(CHANGELIST)
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        assert "secret@example.org" in html and "192.0.2.44" in html
+
+
+def test_the_queue_shows_pending_comments_first_with_their_count(client, moderator, article):
+    CommentFactory(article=article, pending=True, body="Waiting words here.")
+    CommentFactory(article=article, body="Published words here.")
+    client.force_login(moderator)
+    html = client.get(CHANGELIST).content.decode()
+    assert "Comments: 1 awaiting moderation" in html
+    assert "Waiting words here." in html
+    assert "Published words here." not in html
+    assert "Published words here." in client.get(CHANGELIST + "?status=all").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "end"),
+    [
+        ("approve", "pending", "approved"),
+        ("mark_as_spam", "pending", "spam"),
+        ("remove", "approved", "removed"),
+        ("restore", "removed", "pending"),
+    ],
+)
+def test_bulk_actions_change_the_status_and_never_delete(client, moderator, action, start, end):
+    comments = CommentFactory.create_batch(2, status=start)
+    client.force_login(moderator)
+    response = client.post(
+        CHANGELIST + "?status=all",
+        {"action": action, "_selected_action": [c.pk for c in comments]},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.count() == 2
+    for comment in comments:
+        comment.refresh_from_db()
+        assert comment.status == end
+        assert comment.moderated_by == moderator
+
+
+def test_a_moderator_cannot_delete_a_comment(client, moderator):
+    comment = CommentFactory()
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_a_superuser_can_delete_a_comment(client):
+    comment = CommentFactory()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.post(reverse("admin:comments_comment_delete", args=[comment.pk]), {"post": "yes"})
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_editing_a_comment_keeps_its_earlier_text(client, moderator):
+    comment = CommentFactory(body="Original words.")
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = client.post(
+        url,
+        {
+            "author_name": comment.author_name,
+            "author_url": "",
+            "body": "Edited words.",
+            "edits-TOTAL_FORMS": "0",
+            "edits-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    comment.refresh_from_db()
+    assert comment.body == "Edited words." and comment.edited_at
+    edit = CommentEdit.objects.get()
+    assert (edit.previous_body, edit.edited_by) == ("Original words.", moderator)
+
+
+def test_approve_and_reply_publishes_a_staff_reply(client, moderator, article):
+    comment = CommentFactory(article=article, pending=True)
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_reply", args=[comment.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"body": "Thanks, we have corrected the figure."})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    reply = Comment.objects.get(parent=comment)
+    assert reply.is_staff_reply and reply.status == "approved" and reply.user == moderator
+    assert "Newsroom staff" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_approves_and_the_comment_appears_for_readers(client, moderator, article):
+    comment = CommentFactory(article=article, pending=True, body="Now visible to all.")
+    client.force_login(moderator)
+    client.post(CHANGELIST, {"action": "approve", "_selected_action": [comment.pk]})
+    client.logout()
+    assert "Now visible to all." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_discussion_settings_open_as_one_form(client, comment_editor):
+    client.force_login(comment_editor)
+    response = client.get(reverse("admin:comments_discussionsettings_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:comments_discussionsettings_change", args=[1])
+    assert DiscussionSettings.objects.count() == 1
+
+
+def test_a_writer_cannot_open_the_discussion_settings(client, writer):
+    client.force_login(writer)
+    assert client.get(reverse("admin:comments_discussionsettings_changelist")).status_code == 403
+
+
+def test_the_migrations_give_both_groups_the_moderation_permissions(db):
+    from django.contrib.auth.models import Group
+
+    for name in ("Comment moderator", "Editor"):
+        codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert {"view_comment", "change_comment", "moderate_comment"} <= codenames
+        assert "view_discussionsettings" in codenames
