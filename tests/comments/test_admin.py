@@ -139,3 +139,16 @@ def test_the_migrations_give_both_groups_the_moderation_permissions(db):
         codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert {"view_comment", "change_comment", "moderate_comment"} <= codenames
         assert "view_discussionsettings" in codenames
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("moderator", True), ("editor", True), ("writer", False)]
+)
+def test_the_admin_front_page_shows_the_moderation_queue_to_moderators(client, request, who, shown):
+    CommentFactory.create_batch(2, pending=True)
+    CommentFactory()
+    client.force_login(request.getfixturevalue(who))
+    html = client.get("/admin/").content.decode()
+    assert ("Comments awaiting moderation" in html) is shown
+    if shown:
+        assert 'Comments awaiting moderation <span class="dashboard-count">2</span>' in html
