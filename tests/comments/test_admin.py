@@ -152,3 +152,16 @@ def test_the_admin_front_page_shows_the_moderation_queue_to_moderators(client, r
     assert ("Comments awaiting moderation" in html) is shown
     if shown:
         assert 'Comments awaiting moderation <span class="dashboard-count">2</span>' in html
+
+
+def test_the_article_list_counts_each_articles_comments(client, editor):
+    article = CommentFactory().article
+    CommentFactory(article=article)
+    CommentFactory(article=article, pending=True)
+    client.force_login(editor)
+    html = client.get("/admin/articles/article/").content.decode()
+    queue = f"/admin/comments/comment/?article__id__exact={article.pk}&amp;status=pending"
+    assert (
+        f'<td class="field-comment_counts">2 <a class="pending-comments" href="{queue}">'
+        "(1 waiting)</a></td>"
+    ) in html
