@@ -25,8 +25,6 @@ from newsroom import sanitize
 from . import images
 
 SEARCH_CONFIG = "english"
-# How many of the most recent matches a search ranks and pages through.
-SEARCH_CANDIDATES = 500
 
 
 class Section(models.Model):
@@ -99,16 +97,8 @@ class ArticleQuerySet(models.QuerySet):
         """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""
         if connection.vendor == "postgresql":
             query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-            # Ranking reads every match's whole vector: for a common word in a large archive
-            # that is thousands of rows. Only the most recent matches are ranked, which
-            # bounds the cost and suits news, where a recent story beats an old one.
-            recent = (
-                self.filter(search_vector=query)
-                .order_by("-published_at", "-pk")
-                .values("pk")[:SEARCH_CANDIDATES]
-            )
             return (
-                self.filter(pk__in=recent)
+                self.filter(search_vector=query)
                 .annotate(
                     rank=SearchRank(F("search_vector"), query),
                     snippet=SearchHeadline(

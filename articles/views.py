@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from authors.models import Author
 
 from . import preview
-from .models import LISTING_DEFERRED, SEARCH_CANDIDATES, Article, Section, Tag, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -216,11 +216,7 @@ def search(request):
     page = None
     if query:
         page = paginate(request, Article.objects.public().search(query).for_listing())
-    return render(
-        request,
-        "articles/search.html",
-        {"query": query, "page": page, "search_limit": SEARCH_CANDIDATES},
-    )
+    return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 @require_safe

@@ -237,21 +237,3 @@ def test_search_pages_keep_the_query_in_their_links(client, settings):
     content = search(client, "zeppelin & co")
     assert "2 results for <strong>zeppelin &amp; co</strong>" in content
     assert 'href="?q=zeppelin%20%26%20co&amp;page=2"' in content
-
-
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="the ranking window is PostgreSQL's")
-@pytest.mark.django_db
-def test_a_common_word_ranks_only_the_most_recent_matches(client, monkeypatch):
-    """Ranking is bounded: the newest matches are ranked, and the page says so."""
-    monkeypatch.setattr("articles.models.SEARCH_CANDIDATES", 3)
-    monkeypatch.setattr("articles.views.SEARCH_CANDIDATES", 3)
-    now = datetime.datetime.now(tz=datetime.UTC)
-    for days in range(5):
-        ArticleFactory(
-            headline=f"Lighthouse keepers report {days}",
-            published_at=now - datetime.timedelta(days=days + 1),
-        )
-    page = client.get("/search/?q=lighthouse").text
-    shown = set(re.findall(r"Lighthouse keepers report (\d)", page))
-    assert shown == {"0", "1", "2"}
-    assert "More than 3 results" in page
