@@ -76,12 +76,13 @@ urls = {
     "section": section.get_absolute_url(),
     "search": "/search/?q=council+budget",
 }
-client = Client()
+client = Client(HTTP_HOST="127.0.0.1")
 out = {}
 for name, url in urls.items():
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         status = client.get(url).status_code
+    assert status == 200, (url, status)
     out[name] = {"url": url, "status": status, "queries": len(queries)}
 print(json.dumps(out))
 """
