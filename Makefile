@@ -51,6 +51,7 @@ run: install ## Migrate, load the demo newsroom and serve it on http://127.0.0.1
 	@$(MANAGE) migrate --verbosity 0
 	@echo "==> Loading the demo newsroom"
 	@$(MANAGE) seed_demo
+	@$(MANAGE) seed_demo_comments
 	@echo "==> Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	@$(MANAGE) runserver 127.0.0.1:8000
 
@@ -59,6 +60,7 @@ seed: install ## Migrate and load the demo newsroom without serving it
 	@$(MANAGE) migrate --verbosity 0
 	@echo "==> Loading the demo newsroom"
 	@$(MANAGE) seed_demo
+	@$(MANAGE) seed_demo_comments
 
 test: install ## Run the test suite (PYTEST_ARGS="..." passes arguments to pytest)
 	@if [ ! -x /usr/bin/chromium ]; then \
