@@ -40,19 +40,24 @@ CUSTOM = {
 }
 
 
+def ensure_permissions(label, apps=global_apps):
+    """Create an app's permissions now: on a new database Django only does so after all
+    migrations have run, too late for the data migrations that grant them."""
+    config = apps.get_app_config(label)
+    # A migration's app registry has no models module; create_permissions wants one.
+    stub = not getattr(config, "models_module", None)
+    if stub:
+        config.models_module = True
+    create_permissions(config, verbosity=0, apps=apps)
+    if stub:
+        config.models_module = None
+
+
 def setup_roles(apps=global_apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    # On a new database the permissions are only created after all migrations have run.
     for label in MANAGED_APPS:
-        config = apps.get_app_config(label)
-        # A migration's app registry has no models module; create_permissions wants one.
-        stub = not getattr(config, "models_module", None)
-        if stub:
-            config.models_module = True
-        create_permissions(config, verbosity=0, apps=apps)
-        if stub:
-            config.models_module = None
+        ensure_permissions(label, apps)
     groups = {}
     for name, rules in ROLES.items():
         codenames = [

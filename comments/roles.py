@@ -5,7 +5,8 @@ and leaves everything else a group has alone.
 """
 
 from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
+
+from articles.roles import ensure_permissions
 
 GROUPS = ("Comment moderator", "Editor")
 CODENAMES = (
@@ -17,14 +18,7 @@ CODENAMES = (
 
 
 def setup_roles(apps=global_apps):
-    config = apps.get_app_config("comments")
-    # A migration's app registry has no models module; create_permissions wants one.
-    stub = not getattr(config, "models_module", None)
-    if stub:
-        config.models_module = True
-    create_permissions(config, verbosity=0, apps=apps)
-    if stub:
-        config.models_module = None
+    ensure_permissions("comments", apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     permissions = list(

@@ -1,13 +1,5 @@
 from django.db import migrations
 
-GROUPS = ("Comment moderator", "Editor")
-CODENAMES = (
-    "view_comment",
-    "change_comment",
-    "moderate_comment",
-    "view_discussionsettings",
-)
-
 
 def grant(apps, schema_editor):
     from comments.roles import setup_roles
@@ -16,6 +8,8 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
+    from comments.roles import CODENAMES, GROUPS
+
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     permissions = Permission.objects.filter(
