@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AuthorsConfig(AppConfig):
     name = "authors"
     verbose_name = "Authors"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

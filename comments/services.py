@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from newsroom import pagecache
+
 from . import moderation, tasks
 from .models import Comment, CommentEdit, DiscussionSettings
 
@@ -118,10 +120,13 @@ def report_comment(*, comment: Comment) -> Comment:
     discussion = DiscussionSettings.load()
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
-        Comment.objects.filter(
+        held = Comment.objects.filter(
             pk=comment.pk,
             status=Status.APPROVED,
             flag_count__gte=discussion.flags_before_remoderation,
         ).update(status=Status.PENDING)
+        if held:
+            # update() sends no signal; the thread on the cached page must lose it.
+            pagecache.touch_article(comment.article_id)
     comment.refresh_from_db(fields=["flag_count", "status"])
     return comment
