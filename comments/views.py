@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import article_page_context
+from newsroom.http import client_ip
 
 from . import abuse, moderation, services
 from .forms import CommentForm
@@ -27,11 +28,6 @@ from .models import Comment, DiscussionSettings
 from .thread import pending_token
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
-
-
-def client_ip(request):
-    # Behind a proxy, set REMOTE_ADDR from the proxy's header there (one trusted hop).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refuse(request, article, form, refusal):

@@ -13,3 +13,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
+# The tests of two-factor login and of login limits turn these on for themselves; the rest
+# log staff in directly (client.login() gives django-axes no request to count).
+REQUIRE_2FA = False
+AXES_ENABLED = False
+# The test client and the live test server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
