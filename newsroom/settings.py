@@ -305,8 +305,16 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 # The admin is never cached, so its pages may carry a nonce: the body editor's import map
-# is an inline <script type="importmap"> that Django's admin marks with it.
-ADMIN_CSP = {**SECURE_CSP, "script-src": [CSP.SELF, CSP.NONCE]}
+# is an inline <script type="importmap"> that Django's admin marks with it. The editor
+# (Tiptap, inside django-prose-editor) also adds one fixed <style> element of its own,
+# without a nonce; its hash allows exactly that stylesheet. A new editor version with
+# other styles shows up as a violation in tests/e2e/test_csp.py.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
+}
 # Uploaded files served by Django (SERVE_MEDIA): nothing in them may run or load anything.
 MEDIA_CSP = "default-src 'none'; sandbox"
 PERMISSIONS_POLICY = (
