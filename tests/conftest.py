@@ -10,6 +10,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.production import production_server  # noqa: F401  (a fixture for every test)
 
 
 @pytest.fixture(autouse=True)

@@ -1,65 +1,12 @@
-"""The production configuration, run as it runs in production: in processes of its own.
-
-Settings are read from the environment once, when Django starts, so each check here starts
-a fresh process with a production-like environment instead of overriding settings.
-"""
+"""The production configuration, run as it runs in production: in processes of its own."""
 
 import json
 import os
-import secrets
 import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-
-# Services at a port nothing listens on: a database and a cache that are down.
-DEAD_DATABASE = "postgres://postgres@127.0.0.1:1/newsroom"
-DEAD_REDIS = "redis://127.0.0.1:1/0"
-
-
-def production_env(**overrides):
-    """What a production deployment sets; nothing inherited from this test run."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "news.example.com,127.0.0.1",
-        "CSRF_TRUSTED_ORIGINS": "https://news.example.com",
-        "SITE_URL": "https://news.example.com",
-        "DATABASE_URL": DEAD_DATABASE,
-        "REDIS_URL": DEAD_REDIS,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "TASKS_BACKEND": "database",
-        "TRUSTED_PROXY_COUNT": "1",
-    }
-    env.update(overrides)
-    return {key: value for key, value in env.items() if value is not None}
-
-
-def run(args, env, **kwargs):
-    return subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs
-    )
-
-
-def django_eval(code, env):
-    """Runs `code` after django.setup() in a fresh process; returns what it prints as JSON."""
-    script = f"import django, json; django.setup()\n{code}"
-    result = run([PYTHON, "-c", script], env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
+from tests.production import PYTHON, django_eval, production_env, run
 
 # Settings and checks ---------------------------------------------------------------------
 
@@ -156,43 +103,6 @@ def test_an_s3_storage_without_a_bucket_is_refused():
 # gunicorn with the database and Redis down ----------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """gunicorn in production configuration, its PostgreSQL and Redis unreachable."""
-    static_root = tmp_path_factory.mktemp("static")
-    env = production_env(STATIC_ROOT=str(static_root), SECURE_SSL_REDIRECT="false")
-    collected = run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-    assert collected.returncode == 0, collected.stderr
-    port = free_port()
-    process = subprocess.Popen(
-        [GUNICORN, "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--no-control-socket"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()
-                time.sleep(0.1)
-        yield url, static_root
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def fetch(url, headers=None):
     request = urllib.request.Request(url, headers={"Host": "127.0.0.1", **(headers or {})})
     try:
@@ -202,8 +112,8 @@ def fetch(url, headers=None):
         return error.code, error.headers, error.read()
 
 
-def test_static_files_are_served_compressed_with_far_future_headers(server):
-    url, static_root = server
+def test_static_files_are_served_compressed_with_far_future_headers(production_server):
+    url, static_root = production_server
     manifest = json.loads((static_root / "staticfiles.json").read_text())
     hashed = manifest["paths"]["css/site.css"]
     status, headers, body = fetch(f"{url}/static/{hashed}", {"Accept-Encoding": "gzip"})
@@ -214,8 +124,8 @@ def test_static_files_are_served_compressed_with_far_future_headers(server):
     assert body[:2] == b"\x1f\x8b"
 
 
-def test_readers_get_the_503_page_while_the_database_is_down(server):
-    url, _static = server
+def test_readers_get_the_503_page_while_the_database_is_down(production_server):
+    url, _static = production_server
     status, headers, body = fetch(f"{url}/")
     assert status == 503
     assert headers["Retry-After"] == "30"
@@ -227,16 +137,16 @@ def test_readers_get_the_503_page_while_the_database_is_down(server):
     assert "/static/css/site." in html and ".css" in html
 
 
-def test_healthz_names_every_service_that_is_down(server):
-    url, _static = server
+def test_healthz_names_every_service_that_is_down(production_server):
+    url, _static = production_server
     status, headers, body = fetch(f"{url}/healthz")
     assert status == 503
     assert body == b"database unavailable; cache unavailable\n"
     assert headers["Cache-Control"] == "no-store"
 
 
-def test_gunicorn_refuses_a_garbled_request_line(server):
-    url, _static = server
+def test_gunicorn_refuses_a_garbled_request_line(production_server):
+    url, _static = production_server
     port = int(url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         conn.sendall(b"GET /\x00\xff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
