@@ -246,9 +246,3 @@ def test_the_lockout_counts_the_address_behind_the_proxy(client, axes, settings,
 
 def test_staff_sessions_expire_within_a_working_day(settings):
     assert 8 * 3600 <= settings.SESSION_COOKIE_AGE <= 12 * 3600
-
-
-def test_the_admin_path_comes_from_the_settings():
-    from newsroom import settings as project_settings
-
-    assert reverse("admin:index") == "/" + project_settings.ADMIN_PATH

@@ -44,6 +44,21 @@ def test_production_settings_turn_the_protections_on():
     ]
 
 
+def test_the_admin_moves_with_admin_path_and_keeps_its_own_policy(production_server):
+    _url, static_root = production_server
+    found = django_eval(
+        "from django.test import Client\n"
+        "from django.urls import reverse\n"
+        "r = Client().get('/newsdesk/login/', secure=True, HTTP_HOST='news.example.com')\n"
+        "print(json.dumps([reverse('admin:index'), r.status_code, "
+        "'nonce-' in r['Content-Security-Policy'], 'Log in' in r.text]))",
+        production_env(
+            ADMIN_PATH="newsdesk", DATABASE_URL="sqlite:///:memory:", STATIC_ROOT=str(static_root)
+        ),
+    )
+    assert found == ["/newsdesk/", 200, True, True]
+
+
 def test_make_serve_says_what_it_needs():
     result = run(["bash", "tools/serve"], {"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     assert result.returncode == 2
