@@ -280,6 +280,18 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["first_published_at"], name="article_first_pub_idx"),
+            # Few articles expire or close their comments at a set time; the page cache asks
+            # when the next one does.
+            models.Index(
+                fields=["expires_at"],
+                name="article_expires_idx",
+                condition=Q(expires_at__isnull=False),
+            ),
+            models.Index(
+                fields=["comments_close_at"],
+                name="article_comments_close_idx",
+                condition=Q(comments_close_at__isnull=False),
+            ),
             models.Index(
                 fields=["is_featured", "status", "-published_at"],
                 name="article_featured_pub_idx",
@@ -511,3 +523,20 @@ REVISED_FIELDS = (
 )  # fmt: skip
 reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))
 reversion.register(Byline)
+
+
+def next_public_change(now=None):
+    """When readers next see a change that nobody makes.
+
+    A scheduled article's time, an expiry, or an article's comments closing at a set time
+    (closing after the discussion settings' number of days is left to the page cache's
+    lifetime: the comment form refuses late posts whatever a page shows).
+    """
+    now = now or timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    moments = [
+        published.filter(**{f"{field}__gt": now}).order_by(field)
+        .values_list(field, flat=True).first()
+        for field in ("published_at", "expires_at", "comments_close_at")
+    ]  # fmt: skip
+    return min((moment for moment in moments if moment is not None), default=None)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from authors.models import Author
+from newsroom import pagecache
 
 from . import preview
 from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
@@ -30,6 +31,7 @@ def paginate(request, queryset):
 
 
 @require_safe
+@pagecache.public_page
 def front_page(request):
     public = Article.objects.public().newest_first().for_listing()
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
@@ -82,6 +84,7 @@ def section_rails(*, exclude):
 
 
 @require_safe
+@pagecache.public_page
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
@@ -100,6 +103,8 @@ def article_detail(request, year, month, day, slug):
     canonical = article.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
+    # Read before the thread is: a comment approved while this page renders leaves it stale.
+    pagecache.depends_on(request, pagecache.article(article.pk))
     return render(request, "articles/article_detail.html", article_page_context(article))
 
 
@@ -146,6 +151,7 @@ def related_stories(article):
 
 
 @require_safe
+@pagecache.public_page
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(
@@ -159,6 +165,7 @@ def section_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, tag.articles.public().newest_first().for_listing())
@@ -166,6 +173,7 @@ def tag_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, author.articles.public().newest_first().for_listing())
@@ -173,6 +181,7 @@ def author_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def month_archive(request, year, month):
     today = timezone.localdate()
     if (
@@ -209,6 +218,7 @@ def month_archive(request, year, month):
 
 
 @require_safe
+@pagecache.public_page
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[: settings.SEARCH_MAX_QUERY_LENGTH]
     # NUL characters are refused by PostgreSQL and mean nothing in a search.
@@ -220,6 +230,7 @@ def search(request):
 
 
 @require_safe
+@pagecache.public_page
 def sitemap_index(request):
     return render(
         request,
@@ -230,6 +241,7 @@ def sitemap_index(request):
 
 
 @require_safe
+@pagecache.public_page
 def news_sitemap(request):
     return render(
         request,
@@ -240,6 +252,7 @@ def news_sitemap(request):
 
 
 @require_safe
+@pagecache.public_page
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 

@@ -3,6 +3,7 @@ from django.views.decorators.http import require_safe
 
 # The article URL's converters (yyyy, mm) are registered there.
 import articles.urls  # noqa: F401
+from newsroom.pagecache import public_page
 
 from . import feeds, views
 
@@ -12,7 +13,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/report/", views.report_comment, name="report"),
     path(
         "news/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/comments/rss.xml",
-        require_safe(feeds.ArticleCommentsFeed()),
+        require_safe(public_page(feeds.ArticleCommentsFeed())),
         name="article-feed",
     ),
 ]

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and authentication: a stored page is served without them.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,6 +205,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Reader pages
+# Anonymous readers' pages are kept rendered in the cache for up to this many seconds, and
+# dropped sooner when anything they show changes (newsroom/pagecache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# What reader pages tell browsers (max-age) and shared caches such as a CDN or nginx
+# (s-maxage): a shared cache may keep a page this long after a change.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 300)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
+PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 24 * 60 * 60)
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 SEARCH_MAX_QUERY_LENGTH = 200
 # Words per minute used for "N min read".

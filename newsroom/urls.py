@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
+from newsroom.pagecache import public_page
 
 # The article list and edit pages need the width more than a second menu of the apps.
 admin.site.enable_nav_sidebar = False
@@ -19,7 +20,7 @@ urlpatterns = [
     path("sitemap.xml", article_views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        require_safe(public_page(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -13,3 +13,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
+# Most tests look at what a view does; the page cache's own tests turn it on
+# (tests/test_pagecache.py), so a stored page never hides a view's behaviour elsewhere.
+PAGE_CACHE_SECONDS = 0
