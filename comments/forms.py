@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,8 +88,8 @@ class CommentForm(forms.ModelForm):
             "notify_replies",
             # Invisible to people and to assistive technology; bots fill it in.
             Div(HONEYPOT_FIELD, css_class="comment-hp", aria_hidden="true"),
-            "parent",
-            "token",
+            # "parent" and "token" differ from one page to the next: the template writes
+            # them, so the rest of a blank form can be rendered once (blank_form_html).
             Submit("submit", "Post comment", css_class="comment-submit"),
         )
 
@@ -147,3 +148,28 @@ class CommentForm(forms.ModelForm):
 
 def raw_value(form, name):
     return form.data.get(form.add_prefix(name), "")
+
+
+_blank_forms = {}
+
+
+def blank_form_html():
+    """The crispy markup of an empty comment form: the same on every article page.
+
+    Rendering it takes longer than the rest of a comment thread, so each process does it
+    once for the limits in the settings.
+    """
+    key = tuple(
+        getattr(settings, name)
+        for name in (
+            "COMMENTS_NAME_MAX_LENGTH",
+            "COMMENTS_EMAIL_MAX_LENGTH",
+            "COMMENTS_URL_MAX_LENGTH",
+            "COMMENTS_MIN_LENGTH",
+            "COMMENTS_MAX_LENGTH",
+        )
+    )
+    html = _blank_forms.get(key)
+    if html is None:
+        html = _blank_forms[key] = render_crispy_form(CommentForm())
+    return html

@@ -248,12 +248,7 @@ class PageCacheMiddleware:
             except Exception:
                 logger.warning("The page cache is unreachable; this page is not kept.")
         response["X-Page-Cache"] = "miss"
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=_parse_http_date(response["Last-Modified"]),
-            response=response,
-        )
+        return _conditional(request, response)
 
     @staticmethod
     def _storable(request, response) -> bool:
@@ -272,13 +267,15 @@ class PageCacheMiddleware:
         for header, value in entry["headers"]:
             response[header] = value
         response["X-Page-Cache"] = "hit"
-        return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=_parse_http_date(response["Last-Modified"]),
-            response=response,
-        )
+        return _conditional(request, response)
 
 
-def _parse_http_date(value):
-    return parse_http_date_safe(value) if value else None
+def _conditional(request, response):
+    """304 Not Modified when the visitor's copy is still current."""
+    modified = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(modified) if modified else None,
+        response=response,
+    )

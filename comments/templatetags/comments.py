@@ -1,13 +1,14 @@
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import sanitize
 
 from .. import moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
-from ..forms import CommentForm
+from ..forms import CommentForm, blank_form_html
 from ..models import Comment, DiscussionSettings
-from ..thread import build_thread, pending_comment_id
+from ..thread import build_thread, pending_comment_id, render_entries
 
 register = template.Library()
 
@@ -63,8 +64,19 @@ def comment_section(context, article):
             if name in form.fields
             for error in field_errors
         ]
+    if form is not None and not form.is_bound:
+        blank = blank_form_html()
+    else:
+        blank = None
+    # One reverse() for the whole thread: the report address differs only by the id.
+    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
+    for entry in thread.entries:
+        entry.report_url = report_url.format(entry.comment.pk)
+    site_name = context.get("SITE_NAME")
     return {
+        "thread_html": render_entries(thread.entries, is_open=is_open, site_name=site_name),
         "article": article,
+        "blank_form": blank,
         "discussion": discussion,
         "is_open": is_open,
         "thread": thread,
@@ -74,7 +86,7 @@ def comment_section(context, article):
         "reply_to": reply_to,
         "honeypot": HONEYPOT_FIELD,
         "request": request,
-        "SITE_NAME": context.get("SITE_NAME"),
+        "SITE_NAME": site_name,
     }
 
 
