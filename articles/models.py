@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import sanitize
+from newsroom import pagecache, sanitize
 
 from . import images
 
@@ -540,3 +540,11 @@ def next_public_change(now=None):
         for field in ("published_at", "expires_at", "comments_close_at")
     ]  # fmt: skip
     return min((moment for moment in moments if moment is not None), default=None)
+
+
+def all_sections(request=None):
+    """Every section in order, as the navigation and the front page's rails show them.
+
+    Kept in the cache until the site changes, so most pages do not ask the database.
+    """
+    return pagecache.remember("sections", lambda: list(Section.objects.all()), request=request)

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,7 @@ from authors.models import Author
 from newsroom import pagecache
 
 from . import preview
-from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -46,14 +46,14 @@ def front_page(request):
             "lead": top[0] if top else None,
             "top_stories": top[1:],
             "latest": stories[len(top) :][:FRONT_PAGE_LATEST],
-            "rails": section_rails(exclude=[article.pk for article in top]),
+            "rails": section_rails(exclude=[article.pk for article in top], request=request),
         },
     )
 
 
-def section_rails(*, exclude):
+def section_rails(*, exclude, request=None):
     """The newest stories of every section, in one query whatever the number of sections."""
-    sections = list(Section.objects.all())
+    sections = all_sections(request)
     if not sections:
         return []
     public = Article.objects.public().exclude(pk__in=exclude)
@@ -105,31 +105,44 @@ def article_detail(request, year, month, day, slug):
         return redirect(canonical, permanent=True)
     # Read before the thread is: a comment approved while this page renders leaves it stale.
     pagecache.depends_on(request, pagecache.article(article.pk))
-    return render(request, "articles/article_detail.html", article_page_context(article))
+    return render(
+        request, "articles/article_detail.html", article_page_context(article, request=request)
+    )
 
 
-def article_page_context(article):
+def article_page_context(article, request=None):
     """What the article template needs besides the request (other apps re-render the page)."""
     return {
         "article": article,
-        "related": related_stories(article),
+        "related": related_stories(article, request=request),
         "current_section": article.section.slug,
     }
 
 
-def related_stories(article):
-    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
-    stories = list(
-        article.related_articles.public()
-        .select_related("section")
-        .defer(*LISTING_DEFERRED)[:RELATED_STORIES]
+def related_stories(article, request=None):
+    """The related stories, chosen again only when the site's articles change."""
+    ids = pagecache.remember(
+        f"related:{article.pk}",
+        lambda: [story.pk for story in choose_related_stories(article)],
+        request=request,
     )
-    others = (
-        Article.objects.public()
-        .exclude(pk=article.pk)
+    if not ids:
+        return []
+    by_id = {
+        story.pk: story
+        for story in Article.objects.public()
+        .filter(pk__in=ids)
         .select_related("section")
         .defer(*LISTING_DEFERRED)
-    )
+        .prefetch_related(prefetch_bylines())
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def choose_related_stories(article):
+    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
+    stories = list(article.related_articles.public().only("pk")[:RELATED_STORIES])
+    others = Article.objects.public().exclude(pk=article.pk).only("pk")
     tag_ids = [tag.pk for tag in article.tags.all()]
     if tag_ids and len(stories) < RELATED_STORIES:
         # A semi-join rather than DISTINCT: the database walks the date index and stops early.
@@ -145,8 +158,6 @@ def related_stories(article):
             .exclude(pk__in=[story.pk for story in stories])
             .newest_first()[: RELATED_STORIES - len(stories)]
         )
-    # One query for the bylines of all of them, however they were found.
-    prefetch_related_objects(stories, prefetch_bylines())
     return stories
 
 

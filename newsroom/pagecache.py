@@ -89,6 +89,34 @@ def versions(names) -> dict[str, int]:
     return {keys[key]: value for key, value in found.items()}
 
 
+def remember(key: str, compute, *, request=None, depends=(SITE,)):
+    """compute(), kept in the cache until one of the versions it depends on moves.
+
+    For parts of a page that cost more than a cache read and change only with the site
+    (the sections in the navigation, an article's related stories), so that a page that
+    must be rendered again (its comments changed, or a logged-in editor asks) does not
+    redo them. Falls back to compute() when the cache is unreachable.
+    """
+    state = getattr(request, "page_cache", None) if request is not None else None
+    try:
+        if state is not None and all(name in state.versions for name in depends):
+            current = state.versions
+        else:
+            current = versions(depends)
+        full_key = f"pagecache:memo:{key}:" + ":".join(str(current[name]) for name in depends)
+        value = cache.get(full_key)
+    except Exception:
+        logger.warning("The cache is unreachable; %s is computed afresh.", key)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout=settings.PAGE_CACHE_SECONDS or 600)
+        except Exception:
+            logger.warning("The cache is unreachable; %s is not kept.", key)
+    return value
+
+
 # When something scheduled next changes what readers see ------------------------------------
 
 _SCHEDULE_KEY = "pagecache:next-change"
@@ -136,6 +164,7 @@ _KEPT_HEADERS = (
     "Cache-Control",
     "Vary",
     "X-Robots-Tag",
+    "X-Accel-Expires",
     "Link",
 )
 
@@ -182,6 +211,9 @@ def public_page(view):
                 stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
                 stale_if_error=settings.PAGE_STALE_IF_ERROR,
             )
+            # nginx's proxy_cache reads max-age but not s-maxage; this header is its own
+            # (it never passes it on to browsers). See deploy/nginx/newsroom.conf.
+            response["X-Accel-Expires"] = str(settings.PAGE_SHARED_MAX_AGE)
             state = getattr(request, "page_cache", None)
             if state is not None:
                 state.cacheable = True

@@ -288,3 +288,32 @@ def test_comments_close_at_their_set_time(client, article):
     assert b"Leave a comment" in client.get(url).content
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
         assert b"Comments are closed." in client.get(url).content
+
+
+# Parts kept between renders (remember()) ---------------------------------------------------
+
+
+def test_navigation_and_related_stories_follow_the_site(client, article, editor, commit, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: only remember() keeps anything
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Weather desk" not in html and "Ferry timetable returns" not in html
+    commit(SectionFactory, name="Weather desk", slug="weather-desk")
+    draft = ArticleFactory(draft=True, headline="Ferry timetable returns", section=article.section)
+    assert "Weather desk" in client.get(url).content.decode()
+    commit(services.publish_article, article=draft, by=editor)
+    assert "Ferry timetable returns" in client.get(url).content.decode()
+
+
+def test_remembered_values_are_computed_afresh_when_the_cache_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    calls = []
+    for _ in range(2):
+        assert pagecache.remember("answer", lambda: calls.append(1) or 42) == 42
+    assert len(calls) == 2
