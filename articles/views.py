@@ -7,6 +7,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -114,18 +115,28 @@ def article_page_context(article, request=None):
     """What the article template needs besides the request (other apps re-render the page)."""
     return {
         "article": article,
-        "related": related_stories(article, request=request),
+        "related_html": related_block(article, request=request),
         "current_section": article.section.slug,
     }
 
 
-def related_stories(article, request=None):
-    """The related stories, chosen again only when the site's articles change."""
-    ids = pagecache.remember(
-        f"related:{article.pk}",
-        lambda: [story.pk for story in choose_related_stories(article)],
-        request=request,
-    )
+def related_block(article, request=None):
+    """The "Related stories" rail, rendered again only when the site's articles change.
+
+    Which stories are related and how they look depends on the site alone, never on the
+    article's comments: a page rendered again for a new comment reuses the rail.
+    """
+
+    def render_rail():
+        stories = related_stories(article)
+        return render_to_string("includes/related.html", {"related": stories}) if stories else ""
+
+    return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
+
+
+def related_stories(article):
+    """The related stories with what their teasers show, in a fixed number of queries."""
+    ids = [story.pk for story in choose_related_stories(article)]
     if not ids:
         return []
     by_id = {

@@ -135,9 +135,9 @@ def test_article_page_cost(assert_same_cost, newsroom):
     # Guards a query per byline and per tag of the article, and per related story for its
     # bylines: navigation, the article, its bylines with their authors, its tags, its
     # corrections, editors' picks, stories sharing a tag, the related stories, their
-    # bylines, the comment thread. Steady: the navigation and the choice of related stories
+    # bylines, the comment thread. Steady: the navigation and the rendered related stories
     # come from the cache.
-    assert_same_cost(newsroom.story.get_absolute_url(), 10, steady=7)
+    assert_same_cost(newsroom.story.get_absolute_url(), 10, steady=5)
 
 
 def test_article_page_cost_without_related_stories(client, django_assert_num_queries):
