@@ -69,7 +69,7 @@ class Tag(models.Model):
 
 
 # Large columns a teaser never shows; loading them costs more than the rest of the row.
-LISTING_DEFERRED = ("body", "body_text", "search_vector")
+LISTING_DEFERRED = ("body", "body_text", "search_vector", "rank_vector")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -94,25 +94,20 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""
+        """Full-text search, best matches first on PostgreSQL, newest first elsewhere.
+
+        Only what ranks and counts the matches: with_snippets() adds what a results page
+        shows, for the few rows it shows (see articles.paginator.SearchPaginator).
+        """
         if connection.vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+            query = search_query(text)
+            # Ranked by the headline and standfirst alone: a short vector stored in the row,
+            # where ranking by the whole text read every match's long, out-of-line vector
+            # (three times slower for a common query). Matches in the body alone rank
+            # equal, newest first.
             return (
                 self.filter(search_vector=query)
-                .annotate(
-                    rank=SearchRank(F("search_vector"), query),
-                    snippet=SearchHeadline(
-                        "body_text",
-                        query,
-                        config=SEARCH_CONFIG,
-                        start_sel=sanitize.HIGHLIGHT_START,
-                        stop_sel=sanitize.HIGHLIGHT_STOP,
-                        max_words=40,
-                        min_words=20,
-                        max_fragments=2,
-                        fragment_delimiter=" … ",
-                    ),
-                )
+                .annotate(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "-pk")
             )
         terms = text.split()[:10]
@@ -124,6 +119,28 @@ class ArticleQuerySet(models.QuerySet):
                 | Q(body_text__icontains=term)
             )
         return self.filter(condition).newest_first() if terms else self.none()
+
+    def with_snippets(self, text):
+        """A highlighted extract of each article's text around the words searched for."""
+        if connection.vendor != "postgresql":
+            return self
+        return self.annotate(
+            snippet=SearchHeadline(
+                "body_text",
+                search_query(text),
+                config=SEARCH_CONFIG,
+                start_sel=sanitize.HIGHLIGHT_START,
+                stop_sel=sanitize.HIGHLIGHT_STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+
+
+def search_query(text):
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def new_preview_key():
@@ -261,6 +278,8 @@ class Article(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
     # Filled on PostgreSQL only (a GIN index serves it); other databases search plainly.
     search_vector = SearchVectorField(null=True, editable=False)
+    # What search results are ranked by (PostgreSQL): headline and standfirst only.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -343,7 +362,9 @@ class Article(models.Model):
             self.first_published_at = None
         super().save(*args, **kwargs)
         if connection.vendor == "postgresql":
-            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
+            Article.objects.filter(pk=self.pk).update(
+                search_vector=search_vector(), rank_vector=rank_vector()
+            )
 
     def get_absolute_url(self):
         when = timezone.localtime(self.first_published_at or self.published_at or self.created)
@@ -506,12 +527,14 @@ def plain_text(body_html):
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
-def search_vector():
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+def rank_vector():
+    return SearchVector("headline", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "standfirst", weight="B", config=SEARCH_CONFIG
     )
+
+
+def search_vector():
+    return rank_vector() + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
 
 
 # What a revision keeps: the words and their setting, not the workflow's own bookkeeping

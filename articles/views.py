@@ -17,6 +17,7 @@ from newsroom import pagecache
 
 from . import preview
 from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
+from .paginator import SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -89,7 +90,7 @@ def section_rails(*, exclude, request=None):
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
-        .defer("body_text", "search_vector")
+        .defer("body_text", "search_vector", "rank_vector")
         .select_related("section")
         .prefetch_related(
             prefetch_bylines(),
@@ -247,7 +248,12 @@ def search(request):
     query = query.replace("\x00", "")
     page = None
     if query:
-        page = paginate(request, Article.objects.public().search(query).for_listing())
+        paginator = SearchPaginator(
+            Article.objects.public().search(query),
+            settings.ARTICLES_PER_PAGE,
+            show=lambda articles: articles.for_listing().with_snippets(query),
+        )
+        page = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 

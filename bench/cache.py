@@ -194,7 +194,9 @@ def main():
             raise SystemExit(f"{tool} is not installed (apt-get install -y wrk nginx redis)")
 
     base_env = environment(args.database_url)
-    base_env.update(REDIS_URL=REDIS_URL, PAGE_SHARED_MAX_AGE=str(SHARED_MAX_AGE))
+    base_env.update(
+        REDIS_URL=REDIS_URL, PAGE_CACHE_SECONDS="600", PAGE_SHARED_MAX_AGE=str(SHARED_MAX_AGE)
+    )
     static_root = Path(tempfile.mkdtemp(prefix="newsroom-static-"))
     base_env["STATIC_ROOT"] = str(static_root)
     prepare(base_env, args.database_url, args.articles)
