@@ -125,7 +125,39 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment in its thread, on the page of the thread where readers find it."""
+        page = self.thread_page()
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+
+    def thread_page(self) -> int:
+        """Which page of its article's thread shows this comment (as comments.thread pages).
+
+        Top-level entries are the approved comments whose parent is not approved (replies
+        to a removed comment stay readable at the top level); a reply is on its root's page.
+        """
+        root = self
+        while root.parent_id:
+            parent = (
+                Comment.objects.filter(pk=root.parent_id)
+                .only("pk", "parent_id", "status", "created_at")
+                .first()
+            )
+            if parent is None or parent.status != self.Status.APPROVED:
+                break
+            root = parent
+        discussion = DiscussionSettings.load()
+        top = Comment.objects.filter(
+            article_id=self.article_id, status=self.Status.APPROVED
+        ).filter(models.Q(parent__isnull=True) | ~models.Q(parent__status=self.Status.APPROVED))
+        earlier = models.Q(created_at__lt=root.created_at) | models.Q(
+            created_at=root.created_at, pk__lt=root.pk
+        )
+        if discussion.order == DiscussionSettings.Order.NEWEST:
+            before = top.exclude(earlier).exclude(pk=root.pk).count()
+        else:
+            before = top.filter(earlier).count()
+        return before // discussion.per_page + 1
 
     @property
     def rendered_body(self):
