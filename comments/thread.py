@@ -30,6 +30,8 @@ class Entry:
     has_children: bool = False
     closes: int = 0
     awaiting_moderation: bool = False
+    # The poster's own comment, in the one private response after their post.
+    private_link: str = ""
 
     @property
     def close_range(self):

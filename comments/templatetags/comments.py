@@ -1,9 +1,10 @@
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from newsroom import sanitize
 
-from .. import moderation
+from .. import links, moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..forms import CommentForm
 from ..models import Comment, DiscussionSettings
@@ -35,7 +36,11 @@ def comment_section(context, article):
     pending_id = pending_comment_id(params.get("pending", ""))
     if pending_id is not None:
         pending = (
-            Comment.objects.filter(pk=pending_id, article=article, status=Comment.Status.PENDING)
+            Comment.objects.filter(
+                pk=pending_id,
+                article=article,
+                status__in=(Comment.Status.PENDING, Comment.Status.UNCONFIRMED),
+            )
             .for_thread()
             .first()
         )
@@ -45,6 +50,9 @@ def comment_section(context, article):
         page_number=params.get("cpage"),
         pending=pending,
     )
+    own_id = pending.pk if pending is not None else pending_comment_id(params.get("posted", ""))
+    if own_id is not None:
+        _show_private_link(thread, own_id)
     form = context.get("comment_form")
     if form is None and is_open:
         form = CommentForm(initial={"token": make_form_token(article.pk)})
@@ -75,7 +83,21 @@ def comment_section(context, article):
         "honeypot": HONEYPOT_FIELD,
         "request": request,
         "SITE_NAME": context.get("SITE_NAME"),
+        "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
+        "manage_days": settings.COMMENTS_MANAGE_LINK_AGE // 86400,
     }
+
+
+def _show_private_link(thread, comment_id):
+    """Give the poster's own comment its private link (only ever in an uncached response)."""
+    entry = next((e for e in thread.entries if e.comment.pk == comment_id), None)
+    if entry is None:
+        return
+    # The thread's query leaves the address out; the link is bound to it.
+    email = Comment.objects.filter(pk=comment_id).values_list("author_email", flat=True).first()
+    if email:
+        owner = Comment(pk=comment_id, author_email=email)
+        entry.private_link = links.url(links.MANAGE, links.manage_token(owner))
 
 
 @register.filter
