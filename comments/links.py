@@ -87,8 +87,14 @@ def read(kind, token) -> dict:
     return data
 
 
+def path(kind, token) -> str:
+    """The link's path, for pages of the site itself."""
+    return reverse(f"comments:{kind}", kwargs={"token": token})
+
+
 def url(kind, token) -> str:
-    return settings.SITE_URL + reverse(f"comments:{kind}", kwargs={"token": token})
+    """The link in full, for emails."""
+    return settings.SITE_URL + path(kind, token)
 
 
 # The commenter's own links --------------------------------------------------------------------

@@ -164,7 +164,9 @@ def report_comment(request, comment_id):
 def _private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # No Referer carrying the token to other sites; same-origin keeps the Origin header of
+    # this page's own forms (with no-referrer, browsers send "Origin: null").
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -180,7 +182,7 @@ def _from_elsewhere(request):
     try:
         abuse.check_same_site(request)
     except abuse.Refusal:
-        message = "This request came from another website, so nothing has been changed."
+        message = "This request came from another website."
         return _problem(request, links.LinkError(403, message))
     return None
 
@@ -242,7 +244,7 @@ def manage(request, token):
         return _page(request, "manage", context)
     if refused := _from_elsewhere(request):
         return refused
-    here = links.url(links.MANAGE, token).removeprefix(settings.SITE_URL)
+    here = links.path(links.MANAGE, token)
     action = request.POST.get("action")
     try:
         if action == "notifications":
@@ -421,7 +423,7 @@ def confirm(request, token):
         done=True,
         comment=comment,
         status_text=STATUS_TEXT[comment.status],
-        manage_url=links.url(links.MANAGE, links.manage_token(comment)),
+        manage_url=links.path(links.MANAGE, links.manage_token(comment)),
     )
     return _page(request, "confirm", context)
 

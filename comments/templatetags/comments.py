@@ -97,7 +97,7 @@ def _show_private_link(thread, comment_id):
     email = Comment.objects.filter(pk=comment_id).values_list("author_email", flat=True).first()
     if email:
         owner = Comment(pk=comment_id, author_email=email)
-        entry.private_link = links.url(links.MANAGE, links.manage_token(owner))
+        entry.private_link = links.path(links.MANAGE, links.manage_token(owner))
 
 
 @register.filter

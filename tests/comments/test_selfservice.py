@@ -71,7 +71,7 @@ def test_the_private_page_shows_the_comment_and_its_status_to_no_cache(client, o
     response = client.get(path)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert "Set-Cookie" not in response.headers
     html = response.content.decode()
