@@ -194,11 +194,18 @@ STATUS_TEXT = {
         "Moderators see it after that."
     ),
     Comment.Status.APPROVED: "Published: everyone reading the article can see it.",
-    # Spam is not named: the poster learns nothing that helps a spammer.
-    Comment.Status.SPAM: "Not published: the moderators decided not to publish it.",
-    Comment.Status.REMOVED: "Not published: the moderators decided not to publish it.",
+    Comment.Status.REMOVED: "Not published: it was not accepted into the discussion.",
     Comment.Status.WITHDRAWN: "Withdrawn by you. Nobody can read it any more.",
 }
+
+
+def _status(comment):
+    """How the page names the comment's state; spam is never called so to its poster."""
+    shown = Comment.Status.REMOVED if comment.status == Comment.Status.SPAM else comment.status
+    label = "Not published" if shown == Comment.Status.REMOVED else comment.get_status_display()
+    return {"status_class": shown, "status_label": label, "status_text": STATUS_TEXT[shown]}
+
+
 NOTICES = {
     "edited": "Your new text is saved.",
     "held": "Your new text is saved. It now waits for a moderator before readers see it.",
@@ -219,7 +226,7 @@ def _manage_context(comment, token, *, form=None, refusal=None, notice=None):
         "comment": comment,
         "article": comment.article,
         "token": token,
-        "status_text": STATUS_TEXT[comment.status],
+        **_status(comment),
         "is_live": comment.status in services.OWNED,
         "form": form if why_not is None else None,
         "edit_refusal": refusal or why_not,
@@ -422,7 +429,7 @@ def confirm(request, token):
     context.update(
         done=True,
         comment=comment,
-        status_text=STATUS_TEXT[comment.status],
+        **_status(comment),
         manage_url=links.path(links.MANAGE, links.manage_token(comment)),
     )
     return _page(request, "confirm", context)

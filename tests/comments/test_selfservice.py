@@ -273,3 +273,10 @@ def test_a_signature_made_with_another_key_is_refused(client, own, settings):
         {"c": comment.pk, "h": "0" * 24}, key="another-key", salt="comments.link.manage"
     )
     assert client.get(f"/comments/manage/{forged}/").status_code == 400
+
+
+def test_a_spam_comment_is_not_called_spam_to_its_poster(client, article):
+    comment = CommentFactory(article=article, status="spam")
+    html = client.get("/" + manage_path(comment)).content.decode()
+    assert "Not published" in html
+    assert "Spam" not in html and "spam" not in html

@@ -113,7 +113,8 @@ def test_a_moderator_decides_from_the_email_after_a_confirmation(
     message = notifications.moderator_email(waiting, desk)
     remove = links_in(message.body, "moderate")[2]
 
-    page = browser.new_context(base_url=live_server.url).new_page()
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
     page.goto(remove)
     expect(page.get_by_role("heading", name="Remove this comment?")).to_be_visible()
     page.get_by_label("Reason").select_option("off_topic")
@@ -126,3 +127,4 @@ def test_a_moderator_decides_from_the_email_after_a_confirmation(
     page.goto(remove)
     expect(page.get_by_role("heading", name="This link has been used")).to_be_visible()
     screenshot(page, "moderator-link-used")
+    context.close()
