@@ -118,29 +118,22 @@ def timed(*args):
 
 
 def plans():
-    """The plans of the purge's two lookups on the table as the hourly run finds it."""
-    import datetime
-
+    """The plans of the purge's lookups on the table as the hourly run finds it."""
     from django.db import connection
-    from django.db.models import Q
     from django.utils import timezone
 
-    from comments.models import Comment
-    from comments.privacy import REJECTED
+    from comments import privacy
 
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum would leave them
         cursor.execute("ANALYZE comments_comment")
-    cutoff = timezone.now() - datetime.timedelta(days=30)
+    now = timezone.now()
     lookups = {
-        "IP addresses to clear": Comment.objects.filter(
-            Q(ip_address__isnull=False) | ~Q(user_agent=""), created_at__lt=cutoff
-        ),
-        "rejected comments to delete": Comment.objects.filter(status__in=REJECTED).filter(
-            Q(moderated_at__lt=cutoff) | Q(moderated_at__isnull=True, created_at__lt=cutoff)
-        ),
+        "IP addresses to clear": privacy.holding_ip(now),
+        "rejected comments to delete": privacy.rejected(now),
+        "unconfirmed comments to delete": privacy.unconfirmed(now),
     }
     return {
-        name: queryset.order_by().values_list("pk", "article_id")[:5000].explain()
+        name: queryset.values_list("pk", "article_id")[:5000].explain()
         for name, queryset in lookups.items()
     }
 

@@ -150,7 +150,7 @@ def _batches(queryset, size):
     are never seen twice and the loop ends when nothing is left.
     """
     while True:
-        batch = list(queryset.order_by().values_list("pk", "article_id")[:size])
+        batch = list(queryset.values_list("pk", "article_id")[:size])
         if not batch:
             return
         yield batch
@@ -172,34 +172,47 @@ def _delete_comments(batch):
     return len(ids)
 
 
+def holding_ip(now):
+    # Oldest first: the planner then walks the small partial index of rows still holding an
+    # IP address and stops at the cutoff, instead of scanning the table on a poor estimate
+    # (it cannot know that only recent rows still hold one).
+    return Comment.objects.filter(
+        Q(ip_address__isnull=False) | ~Q(user_agent=""),
+        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_IP_DAYS),
+    ).order_by("created_at")
+
+
+def rejected(now):
+    cutoff = _days_ago(now, settings.COMMENTS_KEEP_REJECTED_DAYS)
+    return (
+        Comment.objects.filter(status__in=REJECTED)
+        .filter(Q(moderated_at__lt=cutoff) | Q(moderated_at__isnull=True, created_at__lt=cutoff))
+        .order_by()
+    )
+
+
+def unconfirmed(now):
+    return Comment.objects.filter(
+        status=Status.UNCONFIRMED,
+        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_UNCONFIRMED_DAYS),
+    ).order_by()
+
+
 def purge(*, now=None, batch_size=None) -> PurgeReport:
     """Apply the retention settings. Safe to run at any time, as often as wanted."""
     now = now or timezone.now()
     size = batch_size or settings.COMMENTS_PURGE_BATCH
     report = PurgeReport()
-
-    holding_ip = Comment.objects.filter(
-        Q(ip_address__isnull=False) | ~Q(user_agent=""),
-        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_IP_DAYS),
-    )
-    for batch in _batches(holding_ip, size):
+    for batch in _batches(holding_ip(now), size):
         # Neither is shown to readers: no page changes.
         report.ip_cleared += Comment.objects.filter(pk__in=[pk for pk, _ in batch]).update(
             ip_address=None, user_agent=""
         )
 
-    cutoff = _days_ago(now, settings.COMMENTS_KEEP_REJECTED_DAYS)
-    rejected = Comment.objects.filter(status__in=REJECTED).filter(
-        Q(moderated_at__lt=cutoff) | Q(moderated_at__isnull=True, created_at__lt=cutoff)
-    )
-    for batch in _batches(rejected, size):
+    for batch in _batches(rejected(now), size):
         report.rejected_deleted += _delete_comments(batch)
 
-    unconfirmed = Comment.objects.filter(
-        status=Status.UNCONFIRMED,
-        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_UNCONFIRMED_DAYS),
-    )
-    for batch in _batches(unconfirmed, size):
+    for batch in _batches(unconfirmed(now), size):
         report.unconfirmed_deleted += _delete_comments(batch)
 
     # A used link older than the longest-lived link has expired anyway.
