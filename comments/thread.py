@@ -35,6 +35,8 @@ class Entry:
     closes: int = 0
     awaiting_moderation: bool = False
     report_url: str = ""
+    # The poster's own comment, in the one private response after their post.
+    private_link: str = ""
 
     @property
     def close_range(self):
@@ -105,7 +107,13 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
 # frames it.
 
 
-def _comment_html(entry, *, is_open, site_name, months):
+_AWAITING = {
+    "unconfirmed": "Please confirm your email address: we have sent you a link. Your comment "
+    "goes to the moderators once you follow it.",
+}
+
+
+def _comment_html(entry, *, is_open, site_name, months, manage_days):
     """One comment's <li>: the markup is literal here, every value goes through escaping."""
     comment = entry.comment
     pk, name = comment.pk, comment.author_name
@@ -138,14 +146,27 @@ def _comment_html(entry, *, is_open, site_name, months):
         markup.append('<span class="comment-edited">edited</span>')
     markup.append("</header>")
     if entry.awaiting_moderation:
+        markup.append('<p class="comment-awaiting" role="status">{}</p>')
+        values.append(_AWAITING.get(comment.status, "Your comment is awaiting moderation."))
+    markup.append('<div class="comment-text">{}</div>')
+    values.append(comment.rendered_body)
+    if entry.private_link:
         markup.append(
-            '<p class="comment-awaiting" role="status">Your comment is awaiting moderation.</p>'
-            '<div class="comment-text">{}</div>'
+            '<div class="comment-owner"><p class="comment-owner-title">{} Here is your private'
+            ' link:</p><p><a class="comment-owner-link" href="{}" rel="nofollow">Manage your'
+            ' comment</a></p><p class="comment-owner-help">For {} days it lets you check your'
+            " comment's status, correct it, withdraw it, or turn reply emails on or off,"
+            " without an account. Bookmark it and keep it to yourself.</p></div>"
         )
-        values.append(comment.rendered_body)
-    else:
-        markup.append('<div class="comment-text">{}</div><footer class="comment-actions">')
-        values.append(comment.rendered_body)
+        values += [
+            "Only you can see this comment for now."
+            if entry.awaiting_moderation
+            else "Your comment is published.",
+            entry.private_link,
+            manage_days,
+        ]
+    if not entry.awaiting_moderation:
+        markup.append('<footer class="comment-actions">')
         if is_open:
             markup.append(
                 '<a class="comment-reply-link" href="?replyto={}#respond" data-comment-id="{}"'
@@ -168,8 +189,10 @@ def _comment_html(entry, *, is_open, site_name, months):
 
 def render_entries(entries, *, is_open, site_name):
     """The <li> of every entry, nested as build_thread ordered them."""
-    months = {number: str(name) for number, name in MONTHS.items()}
-    return format_escaped(
-        "{}" * len(entries),
-        *(_comment_html(e, is_open=is_open, site_name=site_name, months=months) for e in entries),
-    )
+    options = {
+        "is_open": is_open,
+        "site_name": site_name,
+        "months": {number: str(name) for number, name in MONTHS.items()},
+        "manage_days": settings.COMMENTS_MANAGE_LINK_AGE // 86400,
+    }
+    return format_escaped("{}" * len(entries), *(_comment_html(e, **options) for e in entries))

@@ -18,7 +18,8 @@ after that moment moves the site's version.
 
 Who gets cached pages: GET and HEAD requests without a session cookie (staff who are logged
 in always get fresh pages, and theirs are never stored), for views marked with
-``@public_page``. The response right after a comment is posted (``?pending=``) is private.
+``@public_page``. The response right after a comment is posted (``?pending=`` or
+``?posted=``, with the poster's private link in it) is private.
 """
 
 import hashlib
@@ -181,8 +182,14 @@ def _enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
 
 
+# The poster's own view right after a comment, with their private link.
+PRIVATE_PARAMETERS = frozenset({"pending", "posted"})
+
+
 def _is_personal(request) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or "pending" in request.GET
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or not PRIVATE_PARAMETERS.isdisjoint(
+        request.GET
+    )
 
 
 def _key(request) -> str:

@@ -138,8 +138,9 @@ def test_errors_and_redirects_are_not_stored(client, article):
         assert "X-Page-Cache" not in response
 
 
-def test_private_pending_view_is_never_served_from_or_into_the_cache(client, article):
-    url = article.get_absolute_url() + "?pending=whatever"
+@pytest.mark.parametrize("parameter", ["pending", "posted"])
+def test_the_posters_own_view_is_never_served_from_or_into_the_cache(client, article, parameter):
+    url = f"{article.get_absolute_url()}?{parameter}=whatever"
     client.get(url)
     response = client.get(url)
     assert "X-Page-Cache" not in response

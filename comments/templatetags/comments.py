@@ -1,10 +1,11 @@
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import sanitize
 
-from .. import moderation
+from .. import links, moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..forms import CommentForm, blank_form_html
 from ..models import Comment, DiscussionSettings
@@ -36,7 +37,11 @@ def comment_section(context, article):
     pending_id = pending_comment_id(params.get("pending", ""))
     if pending_id is not None:
         pending = (
-            Comment.objects.filter(pk=pending_id, article=article, status=Comment.Status.PENDING)
+            Comment.objects.filter(
+                pk=pending_id,
+                article=article,
+                status__in=(Comment.Status.PENDING, Comment.Status.UNCONFIRMED),
+            )
             .for_thread()
             .first()
         )
@@ -46,6 +51,9 @@ def comment_section(context, article):
         page_number=params.get("cpage"),
         pending=pending,
     )
+    own_id = pending.pk if pending is not None else pending_comment_id(params.get("posted", ""))
+    if own_id is not None:
+        _show_private_link(thread, own_id)
     form = context.get("comment_form")
     if form is None and is_open:
         form = CommentForm(initial={"token": make_form_token(article.pk)})
@@ -87,7 +95,20 @@ def comment_section(context, article):
         "honeypot": HONEYPOT_FIELD,
         "request": request,
         "SITE_NAME": site_name,
+        "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
     }
+
+
+def _show_private_link(thread, comment_id):
+    """Give the poster's own comment its private link (only ever in an uncached response)."""
+    entry = next((e for e in thread.entries if e.comment.pk == comment_id), None)
+    if entry is None:
+        return
+    # The thread's query leaves the address out; the link is bound to it.
+    email = Comment.objects.filter(pk=comment_id).values_list("author_email", flat=True).first()
+    if email:
+        owner = Comment(pk=comment_id, author_email=email)
+        entry.private_link = links.path(links.MANAGE, links.manage_token(owner))
 
 
 @register.filter
