@@ -6,6 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        from newsroom import pagecache
+
         from . import signals
+        from .models import next_public_change
 
         signals.connect()
+        pagecache.register_schedule(next_public_change)

@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Section
+from .models import all_sections
 
 
 def navigation(request):
-    # Lazy: pages that never show the navigation (feeds, sitemaps) never query it.
-    return {"nav_sections": SimpleLazyObject(lambda: list(Section.objects.all()))}
+    # Lazy: pages that never show the navigation (feeds, sitemaps) never look it up.
+    return {"nav_sections": SimpleLazyObject(lambda: all_sections(request))}

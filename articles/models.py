@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import sanitize
+from newsroom import pagecache, sanitize
 
 from . import images
 
@@ -69,7 +69,7 @@ class Tag(models.Model):
 
 
 # Large columns a teaser never shows; loading them costs more than the rest of the row.
-LISTING_DEFERRED = ("body", "body_text", "search_vector")
+LISTING_DEFERRED = ("body", "body_text", "search_vector", "rank_vector")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -94,25 +94,20 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """Full-text search: ranked with highlighted snippets on PostgreSQL, plain elsewhere."""
+        """Full-text search, best matches first on PostgreSQL, newest first elsewhere.
+
+        Only what ranks and counts the matches: with_snippets() adds what a results page
+        shows, for the few rows it shows (see articles.paginator.SearchPaginator).
+        """
         if connection.vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+            query = search_query(text)
+            # Ranked by the headline and standfirst alone: a short vector stored in the row,
+            # where ranking by the whole text read every match's long, out-of-line vector
+            # (three times slower for a common query). Matches in the body alone rank
+            # equal, newest first.
             return (
                 self.filter(search_vector=query)
-                .annotate(
-                    rank=SearchRank(F("search_vector"), query),
-                    snippet=SearchHeadline(
-                        "body_text",
-                        query,
-                        config=SEARCH_CONFIG,
-                        start_sel=sanitize.HIGHLIGHT_START,
-                        stop_sel=sanitize.HIGHLIGHT_STOP,
-                        max_words=40,
-                        min_words=20,
-                        max_fragments=2,
-                        fragment_delimiter=" … ",
-                    ),
-                )
+                .annotate(rank=SearchRank(F("rank_vector"), query))
                 .order_by("-rank", "-published_at", "-pk")
             )
         terms = text.split()[:10]
@@ -124,6 +119,28 @@ class ArticleQuerySet(models.QuerySet):
                 | Q(body_text__icontains=term)
             )
         return self.filter(condition).newest_first() if terms else self.none()
+
+    def with_snippets(self, text):
+        """A highlighted extract of each article's text around the words searched for."""
+        if connection.vendor != "postgresql":
+            return self
+        return self.annotate(
+            snippet=SearchHeadline(
+                "body_text",
+                search_query(text),
+                config=SEARCH_CONFIG,
+                start_sel=sanitize.HIGHLIGHT_START,
+                stop_sel=sanitize.HIGHLIGHT_STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+
+
+def search_query(text):
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def new_preview_key():
@@ -261,6 +278,8 @@ class Article(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
     # Filled on PostgreSQL only (a GIN index serves it); other databases search plainly.
     search_vector = SearchVectorField(null=True, editable=False)
+    # What search results are ranked by (PostgreSQL): headline and standfirst only.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -280,6 +299,18 @@ class Article(models.Model):
                 fields=["section", "status", "-published_at"], name="article_section_pub_idx"
             ),
             models.Index(fields=["first_published_at"], name="article_first_pub_idx"),
+            # Few articles expire or close their comments at a set time; the page cache asks
+            # when the next one does.
+            models.Index(
+                fields=["expires_at"],
+                name="article_expires_idx",
+                condition=Q(expires_at__isnull=False),
+            ),
+            models.Index(
+                fields=["comments_close_at"],
+                name="article_comments_close_idx",
+                condition=Q(comments_close_at__isnull=False),
+            ),
             models.Index(
                 fields=["is_featured", "status", "-published_at"],
                 name="article_featured_pub_idx",
@@ -331,7 +362,9 @@ class Article(models.Model):
             self.first_published_at = None
         super().save(*args, **kwargs)
         if connection.vendor == "postgresql":
-            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
+            Article.objects.filter(pk=self.pk).update(
+                search_vector=search_vector(), rank_vector=rank_vector()
+            )
 
     def get_absolute_url(self):
         when = timezone.localtime(self.first_published_at or self.published_at or self.created)
@@ -494,12 +527,14 @@ def plain_text(body_html):
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
-def search_vector():
-    return (
-        SearchVector("headline", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+def rank_vector():
+    return SearchVector("headline", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "standfirst", weight="B", config=SEARCH_CONFIG
     )
+
+
+def search_vector():
+    return rank_vector() + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
 
 
 # What a revision keeps: the words and their setting, not the workflow's own bookkeeping
@@ -511,3 +546,28 @@ REVISED_FIELDS = (
 )  # fmt: skip
 reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))
 reversion.register(Byline)
+
+
+def next_public_change(now=None):
+    """When readers next see a change that nobody makes.
+
+    A scheduled article's time, an expiry, or an article's comments closing at a set time
+    (closing after the discussion settings' number of days is left to the page cache's
+    lifetime: the comment form refuses late posts whatever a page shows).
+    """
+    now = now or timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    moments = [
+        published.filter(**{f"{field}__gt": now}).order_by(field)
+        .values_list(field, flat=True).first()
+        for field in ("published_at", "expires_at", "comments_close_at")
+    ]  # fmt: skip
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+def all_sections(request=None):
+    """Every section in order, as the navigation and the front page's rails show them.
+
+    Kept in the cache until the site changes, so most pages do not ask the database.
+    """
+    return pagecache.remember("sections", lambda: list(Section.objects.all()), request=request)

@@ -59,14 +59,14 @@ def article_for_token(token):
 
 
 def render_preview(request, article, *, shared):
-    from .views import related_stories
+    from .views import related_block
 
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "related": related_stories(article),
+            "related_html": related_block(article),
             "current_section": article.section.slug,
             "preview": True,
             "shared_preview": shared,

@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
+from newsroom.pagecache import public_page
+
 from . import feeds, views
 
 
@@ -32,12 +34,20 @@ urlpatterns = [
     path("", views.front_page, name="front-page"),
     path("news/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("section/<slug:slug>/rss.xml", require_safe(feeds.SectionFeed()), name="section-feed"),
+    path(
+        "section/<slug:slug>/rss.xml",
+        require_safe(public_page(feeds.SectionFeed())),
+        name="section-feed",
+    ),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
-    path("author/<slug:slug>/rss.xml", require_safe(feeds.AuthorFeed()), name="author-feed"),
+    path(
+        "author/<slug:slug>/rss.xml",
+        require_safe(public_page(feeds.AuthorFeed())),
+        name="author-feed",
+    ),
     path("archive/<yyyy:year>/<mm:month>/", views.month_archive, name="archive"),
     path("search/", views.search, name="search"),
-    path("rss.xml", require_safe(feeds.LatestFeed()), name="feed"),
+    path("rss.xml", require_safe(public_page(feeds.LatestFeed())), name="feed"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
 ]

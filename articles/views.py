@@ -3,18 +3,21 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from authors.models import Author
+from newsroom import pagecache
 
 from . import preview
-from .models import LISTING_DEFERRED, Article, Section, Tag, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
+from .paginator import SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -30,6 +33,7 @@ def paginate(request, queryset):
 
 
 @require_safe
+@pagecache.public_page
 def front_page(request):
     public = Article.objects.public().newest_first().for_listing()
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
@@ -44,14 +48,14 @@ def front_page(request):
             "lead": top[0] if top else None,
             "top_stories": top[1:],
             "latest": stories[len(top) :][:FRONT_PAGE_LATEST],
-            "rails": section_rails(exclude=[article.pk for article in top]),
+            "rails": section_rails(exclude=[article.pk for article in top], request=request),
         },
     )
 
 
-def section_rails(*, exclude):
+def section_rails(*, exclude, request=None):
     """The newest stories of every section, in one query whatever the number of sections."""
-    sections = list(Section.objects.all())
+    sections = all_sections(request)
     if not sections:
         return []
     public = Article.objects.public().exclude(pk__in=exclude)
@@ -82,10 +86,11 @@ def section_rails(*, exclude):
 
 
 @require_safe
+@pagecache.public_page
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
-        .defer("body_text", "search_vector")
+        .defer("body_text", "search_vector", "rank_vector")
         .select_related("section")
         .prefetch_related(
             prefetch_bylines(),
@@ -100,31 +105,56 @@ def article_detail(request, year, month, day, slug):
     canonical = article.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    return render(request, "articles/article_detail.html", article_page_context(article))
+    # Read before the thread is: a comment approved while this page renders leaves it stale.
+    pagecache.depends_on(request, pagecache.article(article.pk))
+    return render(
+        request, "articles/article_detail.html", article_page_context(article, request=request)
+    )
 
 
-def article_page_context(article):
+def article_page_context(article, request=None):
     """What the article template needs besides the request (other apps re-render the page)."""
     return {
         "article": article,
-        "related": related_stories(article),
+        "related_html": related_block(article, request=request),
         "current_section": article.section.slug,
     }
 
 
+def related_block(article, request=None):
+    """The "Related stories" rail, rendered again only when the site's articles change.
+
+    Which stories are related and how they look depends on the site alone, never on the
+    article's comments: a page rendered again for a new comment reuses the rail.
+    """
+
+    def render_rail():
+        stories = related_stories(article)
+        return render_to_string("includes/related.html", {"related": stories}) if stories else ""
+
+    return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
+
+
 def related_stories(article):
-    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
-    stories = list(
-        article.related_articles.public()
-        .select_related("section")
-        .defer(*LISTING_DEFERRED)[:RELATED_STORIES]
-    )
-    others = (
-        Article.objects.public()
-        .exclude(pk=article.pk)
+    """The related stories with what their teasers show, in a fixed number of queries."""
+    ids = [story.pk for story in choose_related_stories(article)]
+    if not ids:
+        return []
+    by_id = {
+        story.pk: story
+        for story in Article.objects.public()
+        .filter(pk__in=ids)
         .select_related("section")
         .defer(*LISTING_DEFERRED)
-    )
+        .prefetch_related(prefetch_bylines())
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def choose_related_stories(article):
+    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
+    stories = list(article.related_articles.public().only("pk")[:RELATED_STORIES])
+    others = Article.objects.public().exclude(pk=article.pk).only("pk")
     tag_ids = [tag.pk for tag in article.tags.all()]
     if tag_ids and len(stories) < RELATED_STORIES:
         # A semi-join rather than DISTINCT: the database walks the date index and stops early.
@@ -140,12 +170,11 @@ def related_stories(article):
             .exclude(pk__in=[story.pk for story in stories])
             .newest_first()[: RELATED_STORIES - len(stories)]
         )
-    # One query for the bylines of all of them, however they were found.
-    prefetch_related_objects(stories, prefetch_bylines())
     return stories
 
 
 @require_safe
+@pagecache.public_page
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(
@@ -159,6 +188,7 @@ def section_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, tag.articles.public().newest_first().for_listing())
@@ -166,6 +196,7 @@ def tag_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, author.articles.public().newest_first().for_listing())
@@ -173,6 +204,7 @@ def author_detail(request, slug):
 
 
 @require_safe
+@pagecache.public_page
 def month_archive(request, year, month):
     today = timezone.localdate()
     if (
@@ -209,17 +241,24 @@ def month_archive(request, year, month):
 
 
 @require_safe
+@pagecache.public_page
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[: settings.SEARCH_MAX_QUERY_LENGTH]
     # NUL characters are refused by PostgreSQL and mean nothing in a search.
     query = query.replace("\x00", "")
     page = None
     if query:
-        page = paginate(request, Article.objects.public().search(query).for_listing())
+        paginator = SearchPaginator(
+            Article.objects.public().search(query),
+            settings.ARTICLES_PER_PAGE,
+            show=lambda articles: articles.for_listing().with_snippets(query),
+        )
+        page = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 
 @require_safe
+@pagecache.public_page
 def sitemap_index(request):
     return render(
         request,
@@ -230,6 +269,7 @@ def sitemap_index(request):
 
 
 @require_safe
+@pagecache.public_page
 def news_sitemap(request):
     return render(
         request,
@@ -240,6 +280,7 @@ def news_sitemap(request):
 
 
 @require_safe
+@pagecache.public_page
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 

@@ -42,6 +42,9 @@ def environment(database_url):
         ALLOWED_HOSTS=HOST,
         SITE_URL=f"http://{HOST}:{PORT}",
         LOG_LEVEL="ERROR",
+        # Every request renders its page: this measures the application, not the page
+        # cache (bench/cache.py measures that, and nginx in front of it).
+        PAGE_CACHE_SECONDS="0",
     )
     env.pop("REDIS_URL", None)
     return env
@@ -130,8 +133,9 @@ def wait_until_up(url, timeout=60):
     raise SystemExit(f"gunicorn did not answer at {url} within {timeout} s")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description, *, duration, extra=()):
+    """The options both benchmarks take; `extra` adds (flags, keyword arguments) pairs."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -140,23 +144,37 @@ def main():
     )
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=duration, help="seconds per wrk run")
+    for flags, options in extra:
+        parser.add_argument(*flags, **options)
     args = parser.parse_args()
-
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
     if not args.database_url.startswith("postgres"):
         raise SystemExit("The benchmark runs on PostgreSQL: give a postgres:// URL.")
+    return args
 
-    env = environment(args.database_url)
-    create_database(args.database_url)
-    print(f"==> Preparing {args.database_url} with {args.articles:,} archive articles")
+
+def prepare(env, database_url, articles):
+    """The scaled newsroom: loaded once (seed_demo changes nothing the second time)."""
+    create_database(database_url)
+    print(f"==> Preparing {database_url} with {articles:,} archive articles")
     run(PYTHON, "manage.py", "migrate", "--verbosity", "0", env=env)
-    run(PYTHON, "manage.py", "seed_demo", "--articles", str(args.articles), env=env)
+    run(PYTHON, "manage.py", "seed_demo", "--articles", str(articles), env=env)
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     run(PYTHON, "manage.py", "shell", "-c", "from django.db import connection; "
         "connection.cursor().execute('VACUUM ANALYZE')", env=env)  # fmt: skip
+
+
+def main():
+    args = arguments(
+        __doc__.splitlines()[0],
+        duration=10,
+        extra=[(("--workers",), {"type": int, "default": 2})],
+    )
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    env = environment(args.database_url)
+    prepare(env, args.database_url, args.articles)
 
     measured = pages(env)
     print("==> Starting gunicorn")

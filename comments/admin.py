@@ -1,8 +1,14 @@
+import json
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,8 +17,8 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation, services
-from .models import Comment, CommentEdit, DiscussionSettings
+from . import moderation, privacy, services
+from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -40,16 +46,41 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=value)
 
 
-class CommentEditInline(admin.TabularInline):
-    model = CommentEdit
+class HistoryInline(admin.TabularInline):
+    """A comment's read-only record, shown to whoever may see the comment."""
+
     extra = 0
-    fields = ("edited_at", "edited_by", "previous_body")
-    readonly_fields = fields
     can_delete = False
-    verbose_name_plural = _("Earlier versions of the text")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.view_comment")
+
+
+class CommentEditInline(HistoryInline):
+    model = CommentEdit
+    fields = ("edited_at", "edited_by", "previous_body")
+    readonly_fields = fields
+    verbose_name_plural = _("Earlier versions of the text (no editor: the commenter)")
+
+
+class ModerationEventInline(HistoryInline):
+    model = ModerationEvent
+    fields = ("at", "action", "reason", "via", "by")
+    readonly_fields = fields
+    verbose_name_plural = _("Moderation history")
+
+
+class ReasonActionForm(ActionForm):
+    """The admin's action bar, with the reason kept when a comment is not published."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason (spam, remove):"),
+        required=False,
+        choices=[("", _("none given")), *ModerationEvent.Reason.choices],
+    )
 
 
 class StaffReplyForm(forms.Form):
@@ -74,7 +105,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     list_per_page = 50
     date_hierarchy = "created_at"
-    actions = ("approve", "mark_as_spam", "remove", "restore")
+    actions = ("approve", "mark_as_spam", "remove", "restore", "export_data", "erase_data")
+    action_form = ReasonActionForm
     readonly_fields = (
         "article",
         "parent",
@@ -111,7 +143,7 @@ class CommentAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = (CommentEditInline,)
+    inlines = (ModerationEventInline, CommentEditInline)
 
     def get_queryset(self, request):
         pending = (
@@ -186,12 +218,16 @@ class CommentAdmin(admin.ModelAdmin):
             timesince(obj.created_at),
         )
 
-    def _moderate(self, request, queryset, service, verb):
+    def _moderate(self, request, queryset, service, verb, **extra):
         for comment in queryset:
-            service(comment=comment, by=request.user)
+            service(comment=comment, by=request.user, **extra)
         self.message_user(
             request, _("%(count)d comments %(verb)s.") % {"count": len(queryset), "verb": verb}
         )
+
+    def _reason(self, request):
+        reason = request.POST.get("reason", "")
+        return reason if reason in ModerationEvent.Reason.values else ""
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
@@ -199,11 +235,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_as_spam(self, request, queryset):
-        self._moderate(request, queryset, services.mark_spam, _("marked as spam"))
+        self._moderate(
+            request, queryset, services.mark_spam, _("marked as spam"), reason=self._reason(request)
+        )
 
     @admin.action(description=_("Remove selected comments"), permissions=["moderate"])
     def remove(self, request, queryset):
-        self._moderate(request, queryset, services.remove_comment, _("removed"))
+        self._moderate(
+            request, queryset, services.remove_comment, _("removed"), reason=self._reason(request)
+        )
 
     @admin.action(description=_("Restore selected comments to the queue"), permissions=["moderate"])
     def restore(self, request, queryset):
@@ -211,6 +251,70 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_commenter_data_permission(self, request):
+        return request.user.has_perm("comments.manage_commenter_data")
+
+    def _addresses(self, request, queryset):
+        """The commenters behind the selected comments (erased ones have no address left)."""
+        addresses = sorted(
+            {email.lower() for email in queryset.values_list("author_email", flat=True) if email}
+        )
+        if not addresses:
+            self.message_user(
+                request, _("The selected comments hold no email address."), messages.WARNING
+            )
+        return addresses
+
+    @admin.action(
+        description=_("Export the commenters' data (JSON)"), permissions=["commenter_data"]
+    )
+    def export_data(self, request, queryset):
+        """Everything stored about the people who wrote the selected comments, as one file."""
+        addresses = self._addresses(request, queryset)
+        if not addresses:
+            return None
+        data = {"commenters": [privacy.export(email) for email in addresses]}
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="commenters-{stamp}.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(
+        description=_("Erase the commenters' personal data"), permissions=["commenter_data"]
+    )
+    def erase_data(self, request, queryset):
+        """After a confirmation page: erase everyone who wrote the selected comments."""
+        addresses = self._addresses(request, queryset)
+        if not addresses:
+            return None
+        if request.POST.get("confirm") == "yes":
+            count = sum(
+                privacy.erase(email, by=request.user, via=ModerationEvent.Via.ADMIN)
+                for email in addresses
+            )
+            self.message_user(
+                request,
+                _("Erased the personal data of %(people)d commenter(s) from %(count)d comments.")
+                % {"people": len(addresses), "count": count},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Erase commenters' personal data"),
+            "addresses": addresses,
+            "comment_count": sum(
+                Comment.objects.filter(author_email__iexact=email).count() for email in addresses
+            ),
+            "selected": queryset.values_list("pk", flat=True),
+            "erase_text": settings.COMMENTS_ERASE_TEXT,
+        }
+        return render(request, "admin/comments/comment/erase_confirmation.html", context)
 
     def save_model(self, request, obj, form, change):
         if change and "body" in form.changed_data:
@@ -278,6 +382,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
                     "blocklist",
                     "flags_before_remoderation",
                     "notify_moderators",
+                    "moderator_digest",
                 )
             },
         ),
@@ -286,6 +391,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             _("Flood protection"),
             {"fields": ("min_seconds", "rate_limit_seconds", "hourly_cap")},
         ),
+        (_("Privacy"), {"fields": ("privacy_notice",)}),
     )
 
     def has_add_permission(self, request):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles.models import Article
+from newsroom import pagecache
 
 from .models import Comment
 
@@ -21,6 +22,7 @@ class ArticleCommentsFeed(Feed):
         published = timezone.localtime(article.first_published_at)
         if (year, month, day) != (published.year, published.month, published.day):
             raise Http404("No article was published under that date.")
+        pagecache.depends_on(request, pagecache.article(article.pk))
         return article
 
     def title(self, obj):

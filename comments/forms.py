@@ -1,12 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .abuse import HONEYPOT_FIELD
-from .models import Comment
+from .models import Comment, ModerationEvent
 
 _CONTROL = str.maketrans(dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127]))
 
@@ -16,11 +17,37 @@ def clean_text(value):
     return (value or "").translate(_CONTROL).strip()
 
 
+def clean_comment_body(value):
+    """A comment's text as every form accepts it: present, not too short, not too long."""
+    value = clean_text(value)
+    if not value:
+        raise ValidationError("Please type your comment.", code="required")
+    if len(value) > settings.COMMENTS_MAX_LENGTH:
+        raise ValidationError(
+            f"Your comment is too long (at most {settings.COMMENTS_MAX_LENGTH:,} characters).",
+            code="max_length",
+        )
+    if len(value) < settings.COMMENTS_MIN_LENGTH:
+        raise ValidationError("Your comment is too short.", code="min_length")
+    return value
+
+
+def _limit_body(field):
+    field.max_length = settings.COMMENTS_MAX_LENGTH
+    field.widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
+    field.widget.attrs["minlength"] = settings.COMMENTS_MIN_LENGTH
+    field.validators = [v for v in field.validators if "Length" not in type(v).__name__]
+
+
 class CommentForm(forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+    email_link = forms.BooleanField(
+        label="Email me a private link to change or withdraw this comment",
         required=False,
     )
 
@@ -61,7 +88,6 @@ class CommentForm(forms.ModelForm):
             "author_name": settings.COMMENTS_NAME_MAX_LENGTH,
             "author_email": settings.COMMENTS_EMAIL_MAX_LENGTH,
             "author_url": settings.COMMENTS_URL_MAX_LENGTH,
-            "body": settings.COMMENTS_MAX_LENGTH,
         }
         for name, limit in limits.items():
             field = self.fields[name]
@@ -69,7 +95,7 @@ class CommentForm(forms.ModelForm):
             field.widget.attrs["maxlength"] = limit
             # Our own length messages replace Django's generic ones.
             field.validators = [v for v in field.validators if "Length" not in type(v).__name__]
-        self.fields["body"].widget.attrs["minlength"] = settings.COMMENTS_MIN_LENGTH
+        _limit_body(self.fields["body"])
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["author_email"].widget.attrs["autocomplete"] = "email"
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
@@ -85,10 +111,11 @@ class CommentForm(forms.ModelForm):
             Field("body"),
             "remember",
             "notify_replies",
+            "email_link",
             # Invisible to people and to assistive technology; bots fill it in.
             Div(HONEYPOT_FIELD, css_class="comment-hp", aria_hidden="true"),
-            "parent",
-            "token",
+            # "parent" and "token" differ from one page to the next: the template writes
+            # them, so the rest of a blank form can be rendered once (blank_form_html).
             Submit("submit", "Post comment", css_class="comment-submit"),
         )
 
@@ -134,16 +161,68 @@ class CommentForm(forms.ModelForm):
         return value
 
     def clean_body(self):
-        value = self._text(
-            "body",
-            empty_message="Please type your comment.",
-            too_long_message=f"Your comment is too long (at most "
-            f"{settings.COMMENTS_MAX_LENGTH:,} characters).",
+        return clean_comment_body(self.cleaned_data.get("body"))
+
+
+class CommentTextForm(forms.ModelForm):
+    """The commenter's correction of their own text, from their private link."""
+
+    class Meta:
+        model = Comment
+        fields = ("body",)
+        labels = {"body": "Your comment"}
+        help_texts = {"body": ""}
+        widgets = {"body": forms.Textarea(attrs={"rows": 7})}
+        error_messages = {"body": {"required": "Please type your comment."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_body(self.fields["body"])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "body", Submit("save", "Save the new text", css_class="comment-submit")
         )
-        if len(value) < settings.COMMENTS_MIN_LENGTH:
-            raise ValidationError("Your comment is too short.", code="min_length")
-        return value
+
+    def clean_body(self):
+        return clean_comment_body(self.cleaned_data.get("body"))
+
+
+class ModerationReasonForm(forms.Form):
+    """The reason kept with a decision not to publish (and told to the commenter, if on)."""
+
+    reason = forms.ChoiceField(
+        label="Reason",
+        required=False,
+        choices=[("", "No reason given"), *ModerationEvent.Reason.choices],
+    )
 
 
 def raw_value(form, name):
     return form.data.get(form.add_prefix(name), "")
+
+
+_blank_forms = {}
+
+
+def blank_form_html():
+    """The crispy markup of an empty comment form: the same on every article page.
+
+    Rendering it takes longer than the rest of a comment thread, so each process does it
+    once for the limits in the settings.
+    """
+    key = tuple(
+        getattr(settings, name)
+        for name in (
+            "COMMENTS_NAME_MAX_LENGTH",
+            "COMMENTS_EMAIL_MAX_LENGTH",
+            "COMMENTS_URL_MAX_LENGTH",
+            "COMMENTS_MIN_LENGTH",
+            "COMMENTS_MAX_LENGTH",
+        )
+    )
+    html = _blank_forms.get(key)
+    if html is None:
+        html = _blank_forms[key] = render_crispy_form(CommentForm())
+    return html

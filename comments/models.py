@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import sanitize
@@ -38,6 +39,10 @@ class Comment(models.Model):
         APPROVED = "approved", _("Approved")
         SPAM = "spam", _("Spam")
         REMOVED = "removed", _("Removed")
+        # Waiting for its author to confirm their email address (when the site asks them to).
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+        # Taken back by its author through their private link.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     article = models.ForeignKey(
         "articles.Article",
@@ -105,6 +110,7 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         permissions = [
             ("moderate_comment", _("Can moderate comments (approve, spam, remove, restore)")),
+            ("manage_commenter_data", _("Can export and erase commenters' personal data")),
         ]
         indexes = [
             # The thread of an article: its approved comments in order, in one index scan.
@@ -112,6 +118,18 @@ class Comment(models.Model):
             # The moderation queue and "has this commenter been approved before?".
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_known_idx"),
+            # What the hourly retention purge looks for stays small however many comments
+            # there are: rows still holding an IP address or browser, and rejected rows.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(ip_address__isnull=False) | ~models.Q(user_agent=""),
+                name="comment_has_ip_idx",
+            ),
+            models.Index(
+                fields=["moderated_at", "created_at"],
+                condition=models.Q(status__in=["spam", "removed", "withdrawn"]),
+                name="comment_rejected_idx",
+            ),
         ]
 
     def __str__(self):
@@ -125,7 +143,39 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment in its thread, on the page of the thread where readers find it."""
+        page = self.thread_page()
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+
+    def thread_page(self) -> int:
+        """Which page of its article's thread shows this comment (as comments.thread pages).
+
+        Top-level entries are the approved comments whose parent is not approved (replies
+        to a removed comment stay readable at the top level); a reply is on its root's page.
+        """
+        root = self
+        while root.parent_id:
+            parent = (
+                Comment.objects.filter(pk=root.parent_id)
+                .only("pk", "parent_id", "status", "created_at")
+                .first()
+            )
+            if parent is None or parent.status != self.Status.APPROVED:
+                break
+            root = parent
+        discussion = DiscussionSettings.load()
+        top = Comment.objects.filter(
+            article_id=self.article_id, status=self.Status.APPROVED
+        ).filter(models.Q(parent__isnull=True) | ~models.Q(parent__status=self.Status.APPROVED))
+        earlier = models.Q(created_at__lt=root.created_at) | models.Q(
+            created_at=root.created_at, pk__lt=root.pk
+        )
+        if discussion.order == DiscussionSettings.Order.NEWEST:
+            before = top.exclude(earlier).exclude(pk=root.pk).count()
+        else:
+            before = top.filter(earlier).count()
+        return before // discussion.per_page + 1
 
     @property
     def rendered_body(self):
@@ -145,8 +195,93 @@ class Comment(models.Model):
         return self.status == self.Status.APPROVED
 
 
+class ModerationEvent(models.Model):
+    """One step in a comment's moderation history: who or what changed it, when, and why."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Marked as spam")
+        REMOVED = "removed", _("Removed")
+        RESTORED = "restored", _("Returned to the queue")
+        CONFIRMED = "confirmed", _("Email address confirmed")
+        EDITED = "edited", _("Text changed by its author")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its author")
+        ERASED = "erased", _("Personal data erased")
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("the admin")
+        EMAIL_LINK = "email", _("a link in a moderator's email")
+        COMMENTER = "commenter", _("the commenter's private link")
+        COMMAND = "command", _("a management command")
+        SYSTEM = "system", _("the moderation rules")
+
+    # The short list a moderator picks from when a comment is not published; the commenter
+    # reads the chosen one when outcome emails are on.
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("It is not about the article or the discussion.")
+        ABUSIVE = "abusive", _("It attacks or insults people.")
+        PRIVACY = "privacy", _("It gives out other people's personal details.")
+        LEGAL = "legal", _("It could break the law (for example defamation).")
+        ADVERTISING = "advertising", _("It advertises or promotes something.")
+        DUPLICATE = "duplicate", _("It repeats a comment already posted.")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    via = models.CharField(_("through"), max_length=20, choices=Via.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("moderation step")
+        verbose_name_plural = _("moderation history")
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.comment_id}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SpentLink(models.Model):
+    """A one-time link that has been used. Its unique nonce makes a second use fail on
+    every app server at once; rows older than the longest link's life are purged."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("used link")
+        verbose_name_plural = _("used links")
+
+    def __str__(self):
+        return f"{self.purpose} link used at {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class ModeratorDigest(models.Model):
+    """A digest sent to the moderators: the next one lists what arrived after it."""
+
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        get_latest_by = "sent_at"
+        verbose_name = _("moderator digest")
+        verbose_name_plural = _("moderator digests")
+
+    def __str__(self):
+        return f"Digest of {self.comment_count} comments at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class CommentEdit(models.Model):
-    """The text a comment had before a moderator changed it."""
+    """The text a comment had before a moderator (or, with no editor, its author) changed it."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
     previous_body = models.TextField(_("previous text"))
@@ -227,6 +362,24 @@ class DiscussionSettings(models.Model):
         help_text=_("A published comment reported this many times goes back to the queue."),
     )
     notify_moderators = models.BooleanField(_("email moderators of new comments"), default=True)
+    moderator_digest = models.BooleanField(
+        _("a digest instead of one email per comment"),
+        default=False,
+        help_text=_(
+            "Moderators get one email listing the comments that arrived since the last one, "
+            "sent when `manage.py comments_digest` runs (for example every hour), instead of "
+            "one email for each comment held."
+        ),
+    )
+    privacy_notice = models.TextField(
+        _("privacy page"),
+        blank=True,
+        help_text=_(
+            "The page linked from the comment form: what is stored about commenters and for "
+            "how long. Plain text; a blank line starts a paragraph and addresses become links. "
+            "Leave empty for the standard text, which follows the retention settings."
+        ),
+    )
     min_seconds = models.PositiveSmallIntegerField(
         _("minimum seconds to write"),
         default=3,

@@ -14,6 +14,8 @@ CODENAMES = (
     "change_comment",
     "moderate_comment",
     "view_discussionsettings",
+    # Requests to see or erase one's data reach whoever moderates the discussion.
+    "manage_commenter_data",
 )
 
 
@@ -29,3 +31,14 @@ def setup_roles(apps=global_apps):
         groups[name], _ = Group.objects.get_or_create(name=name)
         groups[name].permissions.add(*permissions)
     return groups
+
+
+def revoke(codenames, apps=global_apps):
+    """Take these comment permissions back from the roles (a migration's way back)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="comments", codename__in=codenames
+    )
+    for group in Group.objects.filter(name__in=GROUPS):
+        group.permissions.remove(*permissions)

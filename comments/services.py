@@ -1,5 +1,9 @@
 """Writes that touch several things: the comment, its history, and notifications."""
 
+import datetime
+import logging
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -7,18 +11,44 @@ from django.utils import timezone
 from newsroom import pagecache
 
 from . import moderation, tasks
-from .models import Comment, CommentEdit, DiscussionSettings
+from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
 Status = Comment.Status
+Action = ModerationEvent.Action
+Via = ModerationEvent.Via
+logger = logging.getLogger(__name__)
 
 
-def _enqueue(task, comment_id):
-    transaction.on_commit(lambda: task.enqueue(comment_id))
+def _enqueue(task, *args):
+    """Queue a notification once the comment is committed; never fail the request for it."""
+
+    def enqueue():
+        try:
+            task.enqueue(*args)
+        except Exception:
+            logger.exception("Could not queue %s for %s; the comment is saved.", task.name, args)
+
+    transaction.on_commit(enqueue)
+
+
+def _record(comment, action, *, via, by=None, reason=""):
+    ModerationEvent.objects.create(comment=comment, action=action, via=via, by=by, reason=reason)
 
 
 @transaction.atomic
-def post_comment(*, comment: Comment, discussion: DiscussionSettings, user=None, request=None):
-    """Decide a new comment's status and save it (raises moderation.CommentsClosed)."""
+def post_comment(
+    *,
+    comment: Comment,
+    discussion: DiscussionSettings,
+    user=None,
+    request=None,
+    email_link: bool = False,
+):
+    """Decide a new comment's status and save it (raises moderation.CommentsClosed).
+
+    With COMMENTS_CONFIRM_EMAIL, a comment that would go to the queue or be published waits,
+    unconfirmed, until its author follows the link mailed to them (moderators excepted).
+    """
     if comment.parent is not None:
         # Replies deeper than the settings allow join the thread at the deepest level.
         while comment.parent.depth >= discussion.max_depth and comment.parent.parent_id:
@@ -31,47 +61,202 @@ def post_comment(*, comment: Comment, discussion: DiscussionSettings, user=None,
     comment.status = moderation.decide_status(
         comment, discussion=discussion, user=user, request=request
     )
+    if (
+        settings.COMMENTS_CONFIRM_EMAIL
+        and comment.status != Status.SPAM
+        and not moderation.is_moderator(user)
+    ):
+        comment.status = Status.UNCONFIRMED
     comment.full_clean(exclude=["article", "parent", "user"])
     comment.save()
-    if comment.status == Status.PENDING and discussion.notify_moderators:
-        _enqueue(tasks.notify_moderators, comment.pk)
-    if comment.status == Status.APPROVED and comment.parent_id:
-        _enqueue(tasks.notify_reply, comment.pk)
+    if comment.status == Status.UNCONFIRMED:
+        # The confirmation email carries the private link too: one email, no comment text.
+        _enqueue(tasks.send_confirmation, comment.pk)
+        return comment
+    _announce(comment, discussion)
+    if email_link and comment.status != Status.SPAM:
+        _enqueue(tasks.send_manage_link, comment.pk)
     return comment
 
 
-def _moderate(comment: Comment, status: str, by) -> Comment:
-    was_public = comment.is_public
+def _announce(comment, discussion):
+    """The emails a comment entering the discussion calls for."""
+    if (
+        comment.status == Status.PENDING
+        and discussion.notify_moderators
+        and not discussion.moderator_digest
+    ):
+        _enqueue(tasks.notify_moderators, comment.pk)
+    if comment.status == Status.APPROVED and comment.parent_id:
+        _enqueue(tasks.notify_reply, comment.pk)
+
+
+# What a moderator's decision means for the commenter, when outcome emails are on.
+_OUTCOMES = {Status.APPROVED: "approved", Status.REMOVED: "rejected"}
+
+
+def _moderate(comment: Comment, status: str, by, *, via=Via.ADMIN, reason="") -> Comment:
+    was = comment.status
     comment.status = status
     comment.moderated_by = by
     comment.moderated_at = timezone.now()
     if status == Status.APPROVED:
         comment.flag_count = 0
     comment.save(update_fields=["status", "moderated_by", "moderated_at", "flag_count"])
-    if status == Status.APPROVED and not was_public and comment.parent_id:
+    action = Action.RESTORED if status == Status.PENDING else Action(status)
+    _record(comment, action, via=via, by=by, reason=reason)
+    if status == Status.APPROVED and was != Status.APPROVED and comment.parent_id:
         _enqueue(tasks.notify_reply, comment.pk)
+    # Only a first decision is announced, never to spam (its address is often someone else's).
+    if (
+        settings.COMMENTS_OUTCOME_EMAILS
+        and was in (Status.PENDING, Status.UNCONFIRMED)
+        and status in _OUTCOMES
+        and not comment.is_staff_reply
+    ):
+        _enqueue(tasks.notify_outcome, comment.pk, _OUTCOMES[status], reason)
     return comment
 
 
 @transaction.atomic
-def approve_comment(*, comment: Comment, by) -> Comment:
-    return _moderate(comment, Status.APPROVED, by)
+def approve_comment(*, comment: Comment, by, via=Via.ADMIN) -> Comment:
+    return _moderate(comment, Status.APPROVED, by, via=via)
 
 
 @transaction.atomic
-def mark_spam(*, comment: Comment, by) -> Comment:
-    return _moderate(comment, Status.SPAM, by)
+def mark_spam(*, comment: Comment, by, via=Via.ADMIN, reason="") -> Comment:
+    return _moderate(comment, Status.SPAM, by, via=via, reason=reason)
 
 
 @transaction.atomic
-def remove_comment(*, comment: Comment, by) -> Comment:
-    return _moderate(comment, Status.REMOVED, by)
+def remove_comment(*, comment: Comment, by, via=Via.ADMIN, reason="") -> Comment:
+    return _moderate(comment, Status.REMOVED, by, via=via, reason=reason)
 
 
 @transaction.atomic
-def restore_comment(*, comment: Comment, by) -> Comment:
+def restore_comment(*, comment: Comment, by, via=Via.ADMIN) -> Comment:
     """Back to the queue, for a moderator to look at again."""
-    return _moderate(comment, Status.PENDING, by)
+    return _moderate(comment, Status.PENDING, by, via=via)
+
+
+# The commenter's own changes, through their private link ----------------------------------
+
+
+class NotAllowed(Exception):
+    """A change the commenter may not make, with the reason they read."""
+
+    def __init__(self, message, *, status=403):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+# Statuses in which a comment still belongs to its author: the others ended its life.
+OWNED = (Status.PENDING, Status.UNCONFIRMED, Status.APPROVED)
+
+
+def live_replies(comment: Comment):
+    return comment.replies.filter(status__in=(Status.PENDING, Status.APPROVED))
+
+
+def edit_refusal(comment: Comment, *, now=None, has_replies=None) -> str | None:
+    """Why the author may not change the text now, or None when they may."""
+    if comment.status not in OWNED:
+        return "This comment can no longer be changed, because it is not in the discussion."
+    if has_replies is None:
+        has_replies = live_replies(comment).exists()
+    if has_replies:
+        return (
+            "This comment has replies, so its text can no longer change: "
+            "the replies answer what it says now."
+        )
+    if comment.status in (Status.PENDING, Status.UNCONFIRMED):
+        return None
+    window = datetime.timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    if (now or timezone.now()) - comment.created_at > window:
+        minutes = settings.COMMENTS_EDIT_WINDOW // 60
+        return (
+            f"A published comment can be changed for {minutes} minutes after it is posted, "
+            "and that time has passed."
+        )
+    return None
+
+
+@transaction.atomic
+def edit_own_comment(*, comment: Comment, body: str, now=None) -> Comment:
+    """The author's new text, when the rules allow; held again if it now needs a moderator."""
+    comment = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+    refusal = edit_refusal(comment, now=now)
+    if refusal:
+        raise NotAllowed(refusal)
+    if body == comment.body:
+        return comment
+    CommentEdit.objects.create(comment=comment, previous_body=comment.body, edited_by=None)
+    comment.body = body
+    comment.edited_at = timezone.now()
+    discussion = DiscussionSettings.load()
+    fields = ["body", "edited_at"]
+    was = comment.status
+    if moderation.is_blocklisted(comment, discussion):
+        comment.status = Status.SPAM
+    elif was == Status.APPROVED and moderation.needs_moderation(comment, discussion):
+        # A published comment whose new text the rules would hold goes back to the queue.
+        comment.status = Status.PENDING
+    if comment.status != was:
+        fields.append("status")
+    comment.save(update_fields=fields)
+    _record(comment, Action.EDITED, via=Via.COMMENTER)
+    if comment.status == Status.PENDING and was == Status.APPROVED:
+        _announce(comment, discussion)
+    return comment
+
+
+@transaction.atomic
+def withdraw_comment(*, comment: Comment) -> Comment:
+    """The author takes their comment back: it leaves the discussion for good."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status not in OWNED:
+        raise NotAllowed("This comment has already left the discussion.", status=410)
+    comment.status = Status.WITHDRAWN
+    comment.moderated_at = timezone.now()
+    comment.notify_replies = False
+    comment.save(update_fields=["status", "moderated_at", "notify_replies"])
+    _record(comment, Action.WITHDRAWN, via=Via.COMMENTER)
+    return comment
+
+
+def set_reply_notifications(*, comment: Comment, on: bool) -> Comment:
+    if comment.status not in OWNED:
+        raise NotAllowed("This comment has left the discussion, so it gets no replies.")
+    Comment.objects.filter(pk=comment.pk).update(notify_replies=on)
+    comment.notify_replies = on
+    return comment
+
+
+def unsubscribe_author(*, comment: Comment) -> int:
+    """No more reply emails for anything the author of `comment` wrote (their address)."""
+    return Comment.objects.filter(
+        author_email__iexact=comment.author_email, notify_replies=True
+    ).update(notify_replies=False)
+
+
+@transaction.atomic
+def confirm_comment(*, comment: Comment) -> Comment:
+    """The author confirmed their address: the comment meets the moderation rules now.
+
+    The conditional update spends the confirmation link: of two clicks at once, one wins.
+    """
+    discussion = DiscussionSettings.load()
+    comment = Comment.objects.select_related("article").get(pk=comment.pk)
+    if comment.status != Status.UNCONFIRMED:
+        raise NotAllowed("This comment has already been confirmed.", status=410)
+    status = moderation.decide_status(comment, discussion=discussion)
+    if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(status=status):
+        raise NotAllowed("This comment has already been confirmed.", status=410)
+    comment.status = status
+    pagecache.touch_article(comment.article_id)
+    _record(comment, Action.CONFIRMED, via=Via.COMMENTER)
+    _announce(comment, discussion)
+    return comment
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.views.decorators.http import require_safe
 
 # The article URL's converters (yyyy, mm) are registered there.
 import articles.urls  # noqa: F401
+from newsroom.pagecache import public_page
 
 from . import feeds, views
 
@@ -10,9 +11,16 @@ app_name = "comments"
 urlpatterns = [
     path("comments/post/<int:article_id>/", views.post_comment, name="post"),
     path("comments/<int:comment_id>/report/", views.report_comment, name="report"),
+    path("comments/privacy/", views.privacy, name="privacy"),
+    # Signed links (see comments/links.py); the token is the whole last segment.
+    path("comments/manage/<str:token>/", views.manage, name="manage"),
+    path("comments/manage/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("comments/moderate/<str:token>/", views.moderate, name="moderate"),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("comments/confirm/<str:token>/", views.confirm, name="confirm"),
     path(
         "news/<yyyy:year>/<mm:month>/<mm:day>/<slug:slug>/comments/rss.xml",
-        require_safe(feeds.ArticleCommentsFeed()),
+        require_safe(public_page(feeds.ArticleCommentsFeed())),
         name="article-feed",
     ),
 ]

@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom import email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and authentication: a stored page is served without them.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -347,10 +351,12 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# EMAIL_URL (smtp://user:password@host:587 in production; console: or file:///path while
+# developing; see newsroom/email_url.py). EMAIL_BACKEND, a backend's dotted path, still works.
 MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
-    },
+    "default": email_url.parse(env("EMAIL_URL"))
+    if env("EMAIL_URL")
+    else {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
@@ -372,6 +378,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Reader pages
+# Anonymous readers' pages are kept rendered in the cache for up to this many seconds, and
+# dropped sooner when anything they show changes (newsroom/pagecache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# What reader pages tell browsers (max-age) and shared caches such as a CDN or nginx
+# (s-maxage): a shared cache may keep a page this long after a change.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 300)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
+PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 24 * 60 * 60)
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 SEARCH_MAX_QUERY_LENGTH = 200
 # Words per minute used for "N min read".
@@ -394,6 +409,36 @@ COMMENTS_PENDING_TOKEN_AGE = 15 * 60
 # Dotted paths of callables (comment, request) -> a Comment.Status value or None, asked in
 # order after the built-in rules, for sites that use an external spam service.
 COMMENTS_SPAM_CHECKERS = env_list("COMMENTS_SPAM_CHECKERS")
+
+# Commenters: notifications, their private link, and what is kept about them.
+# The private link that lets a commenter see, fix, withdraw their comment (30 days).
+COMMENTS_MANAGE_LINK_AGE = env_int("COMMENTS_MANAGE_LINK_AGE", 30 * 24 * 60 * 60)
+# A commenter may change their text this long after posting (or while it is pending).
+COMMENTS_EDIT_WINDOW = env_int("COMMENTS_EDIT_WINDOW", 15 * 60)
+# The one-click approve/spam/remove links in moderators' emails.
+COMMENTS_MODERATION_LINK_AGE = env_int("COMMENTS_MODERATION_LINK_AGE", 7 * 24 * 60 * 60)
+# The unsubscribe link in a reply notification.
+COMMENTS_UNSUBSCRIBE_LINK_AGE = env_int("COMMENTS_UNSUBSCRIBE_LINK_AGE", 90 * 24 * 60 * 60)
+# Email the commenter when a moderator approves their comment or turns it down.
+COMMENTS_OUTCOME_EMAILS = env_bool("COMMENTS_OUTCOME_EMAILS", default=False)
+# New comments wait, unconfirmed, until their author follows a link sent to their address.
+COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", default=False)
+# Where commenters write to get a copy of their data or have it erased (the privacy page).
+COMMENTS_PRIVACY_CONTACT = env("COMMENTS_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
+# Erasing a commenter's data removes the text of their published comments too.
+COMMENTS_ERASE_TEXT = env_bool("COMMENTS_ERASE_TEXT", default=False)
+# Retention, applied by `manage.py comments_privacy purge` (run it every hour): days after
+# which IP addresses and browsers are cleared, spam/removed/withdrawn comments deleted, and
+# comments never confirmed deleted.
+COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30)
+COMMENTS_KEEP_REJECTED_DAYS = env_int("COMMENTS_KEEP_REJECTED_DAYS", 30)
+COMMENTS_KEEP_UNCONFIRMED_DAYS = env_int("COMMENTS_KEEP_UNCONFIRMED_DAYS", 7)
+# Rows changed per transaction by the purge: short locks, steady progress.
+COMMENTS_PURGE_BATCH = env_int("COMMENTS_PURGE_BATCH", 5000)
+# A failing email is tried this many times in all, waiting 1, 2, 4... minutes in between
+# when the task backend can defer (the database backend); at once otherwise.
+COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 4)
+COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

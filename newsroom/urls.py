@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
 from newsroom import views as newsroom_views
+from newsroom.pagecache import public_page
 
 handler500 = "newsroom.views.server_error"
 
@@ -22,7 +23,7 @@ urlpatterns = [
     path("sitemap.xml", article_views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        require_safe(public_page(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -37,7 +37,7 @@ def production_env(**overrides):
         "SITE_URL": "https://news.example.com",
         "DATABASE_URL": DEAD_DATABASE,
         "REDIS_URL": DEAD_REDIS,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_URL": "smtp://newsroom:secret@mail.example.com:587",
         "TASKS_BACKEND": "database",
         "TRUSTED_PROXY_COUNT": "1",
     }

@@ -19,3 +19,6 @@ REQUIRE_2FA = False
 AXES_ENABLED = False
 # The test client and the live test server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+# Most tests look at what a view does; the page cache's own tests turn it on
+# (tests/test_pagecache.py), so a stored page never hides a view's behaviour elsewhere.
+PAGE_CACHE_SECONDS = 0

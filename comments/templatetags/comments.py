@@ -1,13 +1,15 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom import sanitize
 
-from .. import moderation
+from .. import links, moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
-from ..forms import CommentForm
+from ..forms import CommentForm, blank_form_html
 from ..models import Comment, DiscussionSettings
-from ..thread import build_thread, pending_comment_id
+from ..thread import build_thread, pending_comment_id, render_entries
 
 register = template.Library()
 
@@ -35,7 +37,11 @@ def comment_section(context, article):
     pending_id = pending_comment_id(params.get("pending", ""))
     if pending_id is not None:
         pending = (
-            Comment.objects.filter(pk=pending_id, article=article, status=Comment.Status.PENDING)
+            Comment.objects.filter(
+                pk=pending_id,
+                article=article,
+                status__in=(Comment.Status.PENDING, Comment.Status.UNCONFIRMED),
+            )
             .for_thread()
             .first()
         )
@@ -45,6 +51,9 @@ def comment_section(context, article):
         page_number=params.get("cpage"),
         pending=pending,
     )
+    own_id = pending.pk if pending is not None else pending_comment_id(params.get("posted", ""))
+    if own_id is not None:
+        _show_private_link(thread, own_id)
     form = context.get("comment_form")
     if form is None and is_open:
         form = CommentForm(initial={"token": make_form_token(article.pk)})
@@ -63,8 +72,19 @@ def comment_section(context, article):
             if name in form.fields
             for error in field_errors
         ]
+    if form is not None and not form.is_bound:
+        blank = blank_form_html()
+    else:
+        blank = None
+    # One reverse() for the whole thread: the report address differs only by the id.
+    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
+    for entry in thread.entries:
+        entry.report_url = report_url.format(entry.comment.pk)
+    site_name = context.get("SITE_NAME")
     return {
+        "thread_html": render_entries(thread.entries, is_open=is_open, site_name=site_name),
         "article": article,
+        "blank_form": blank,
         "discussion": discussion,
         "is_open": is_open,
         "thread": thread,
@@ -74,8 +94,21 @@ def comment_section(context, article):
         "reply_to": reply_to,
         "honeypot": HONEYPOT_FIELD,
         "request": request,
-        "SITE_NAME": context.get("SITE_NAME"),
+        "SITE_NAME": site_name,
+        "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
     }
+
+
+def _show_private_link(thread, comment_id):
+    """Give the poster's own comment its private link (only ever in an uncached response)."""
+    entry = next((e for e in thread.entries if e.comment.pk == comment_id), None)
+    if entry is None:
+        return
+    # The thread's query leaves the address out; the link is bound to it.
+    email = Comment.objects.filter(pk=comment_id).values_list("author_email", flat=True).first()
+    if email:
+        owner = Comment(pk=comment_id, author_email=email)
+        entry.private_link = links.path(links.MANAGE, links.manage_token(owner))
 
 
 @register.filter

@@ -381,6 +381,7 @@ def test_setup_roles_is_idempotent(roles):
         "change_comment",
         "moderate_comment",
         "view_discussionsettings",
+        "manage_commenter_data",
     }
 
 

@@ -57,3 +57,27 @@ def post_comment(client):
 def field_value(html, name):
     match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
     return match[1] if match else None
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs what waits for the commit (the notification tasks) at the end of the block."""
+
+    def block():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block
+
+
+LINK = re.compile(r"https?://[^/\s]+(/comments/[a-z]+/[^/\s]+/(?:withdraw/)?)")
+
+
+def links_in(text, kind):
+    """The paths of the signed links of one kind (moderate, manage...) in an email's text."""
+    return [path for path in LINK.findall(text) if path.startswith(f"/comments/{kind}/")]
+
+
+def page_link(html, kind):
+    """The path of the first signed link of one kind in a page."""
+    match = re.search(rf'href="(?:https?://[^/"]+)?(/comments/{kind}/[^/"]+/)"', html)
+    return match[1] if match else None

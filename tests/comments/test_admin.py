@@ -88,6 +88,8 @@ def test_editing_a_comment_keeps_its_earlier_text(client, moderator):
             "body": "Edited words.",
             "edits-TOTAL_FORMS": "0",
             "edits-INITIAL_FORMS": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -55,7 +55,9 @@ def test_a_known_commenter_is_published_for_everyone(client, article, post_comme
     response = post_comment(article, body="And the buses too.")
     comment = Comment.objects.get(body="And the buses too.")
     assert comment.status == Comment.Status.APPROVED
-    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    location = response["Location"]
+    assert location.startswith(f"{article.get_absolute_url()}?posted=")
+    assert location.endswith(f"#comment-{comment.pk}")
     assert "And the buses too." in client.get(article.get_absolute_url()).content.decode()
 
 

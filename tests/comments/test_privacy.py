@@ -81,3 +81,38 @@ def test_the_comments_feed_of_an_unknown_or_misdated_article_is_not_found(client
     year, month, day = thread.get_absolute_url().split("/")[2:5]
     misdated = thread.get_absolute_url().replace(f"/{day}/", f"/{int(day) % 28 + 1:02d}/")
     assert client.get(misdated + "comments/rss.xml").status_code == 404
+
+
+# The privacy notice and the commenter's own pages ------------------------------------------
+
+
+def test_the_form_says_what_is_kept_and_links_to_the_privacy_page(client, thread):
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert 'class="comment-privacy"' in html and 'href="/comments/privacy/"' in html
+
+
+def test_the_privacy_page_follows_the_retention_settings(client, settings, db):
+    settings.COMMENTS_KEEP_IP_DAYS = 12
+    response = client.get("/comments/privacy/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "IP addresses and browser names are deleted after 12 days." in html
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_site_can_write_its_own_privacy_page(client, db):
+    from comments.models import DiscussionSettings
+
+    DiscussionSettings(privacy_notice="Our own words.\n\n<script>x</script> Ask us.").save()
+    html = client.get("/comments/privacy/").content.decode()
+    assert "<p>Our own words.</p>" in html and "&lt;script&gt;" in html
+    assert "<script>x</script>" not in html
+
+
+def test_the_posters_private_response_shows_no_other_address(client, thread, post_comment):
+    location = post_comment(thread)["Location"]
+    html = client.get(location).content.decode()
+    assert "/comments/manage/" in html
+    for email in EMAILS + ["ines@example.net"]:
+        for leaked in forms_of(email):
+            assert leaked not in html

@@ -163,8 +163,8 @@ def test_a_thread_of_500_costs_the_same_queries_as_a_thread_of_5(
     client, db, django_assert_num_queries
 ):
     # Guards a query per comment for its replies or its parent: the whole thread is one
-    # query (with the navigation, the article, bylines, tags, corrections, related stories:
-    # 9 in all).
+    # query (with the article, its bylines, tags and corrections: 5 in all, once the
+    # navigation and the related stories are cached).
     DiscussionSettings(per_page=500).save()
     small = ArticleFactory()
     big = ArticleFactory(section=small.section)
@@ -172,7 +172,9 @@ def test_a_thread_of_500_costs_the_same_queries_as_a_thread_of_5(
     thread(big, 500)
     DiscussionSettings.load()
     for article in (small, big):
-        with django_assert_num_queries(9):
+        page(client, article)
+    for article in (small, big):
+        with django_assert_num_queries(5):
             html = page(client, article)
     assert "500 comments" in html and "Point number 499." in html
 
@@ -228,3 +230,30 @@ def test_the_text_readers_see_is_stored_on_save_and_follows_edits(article, moder
     services.edit_comment_text(comment=comment, body="Plain words only.", by=moderator)
     comment.refresh_from_db()
     assert comment.body_html == "<p>Plain words only.</p>"
+
+
+@pytest.mark.parametrize(
+    ("order", "pages"), [("oldest", [1, 1, 2, 2, 3]), ("newest", [3, 2, 2, 1, 1])]
+)
+def test_a_comments_address_names_the_thread_page_it_is_on(client, article, order, pages):
+    DiscussionSettings(per_page=2, order=order).save()
+    start = timezone.now() - datetime.timedelta(hours=1)
+    top = [
+        CommentFactory(article=article, created_at=start + datetime.timedelta(minutes=n))
+        for n in range(5)
+    ]
+    reply = CommentFactory(article=article, parent=top[4], depth=2)
+    for comment, expected in zip(top + [reply], pages + [pages[4]], strict=True):
+        url = comment.get_absolute_url()
+        query = f"?cpage={expected}" if expected > 1 else ""
+        assert url == f"{article.get_absolute_url()}{query}#comment-{comment.pk}"
+        assert f'id="comment-{comment.pk}"' in client.get(url.split("#")[0]).content.decode()
+
+
+def test_a_reply_to_a_removed_comment_is_found_at_the_top_level(article):
+    DiscussionSettings(per_page=1).save()
+    removed = CommentFactory(article=article, status="removed")
+    first = CommentFactory(article=article)
+    orphan = CommentFactory(article=article, parent=removed, depth=2)
+    assert first.thread_page() == 1
+    assert orphan.thread_page() == 2

@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from tests.factories import (  # noqa: E402
     ArticleFactory,
@@ -269,3 +270,17 @@ def pages(live_server, newsroom):
         "author": newsroom.author.get_absolute_url(),
         "search": f"/search/?q={newsroom.search_term}",
     }
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, left only once its requests are answered.
+
+    A request still in flight when the test ends would reach the live server after the
+    test's database connection is gone, and show up as a warning in a later test.
+    """
+    yield page
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except PlaywrightError:  # a closed page, or one that never idles: nothing in flight
+        pass

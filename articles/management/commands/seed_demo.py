@@ -16,12 +16,20 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, reset_queries, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import demo, roles
-from articles.models import Article, Byline, Section, Tag, plain_text, search_vector
+from articles.models import (
+    Article,
+    Byline,
+    Section,
+    Tag,
+    plain_text,
+    rank_vector,
+    search_vector,
+)
 from authors.models import Author
 from newsroom.sanitize import clean_article_html
 
@@ -245,9 +253,9 @@ class Command(BaseCommand):
 
         if connection.vendor == "postgresql":
             # The vectors came with the rows; this fills any that did not (none, normally).
-            filled = Article.objects.filter(search_vector__isnull=True).update(
-                search_vector=search_vector()
-            )
+            filled = Article.objects.filter(
+                Q(search_vector__isnull=True) | Q(rank_vector__isnull=True)
+            ).update(search_vector=search_vector(), rank_vector=rank_vector())
             self.stdout.write(f"  search vectors: {filled:,} filled afterwards")
             # Fresh planner statistics, so that benchmarks run right after the load do not
             # measure plans made for an almost empty table.
@@ -280,7 +288,7 @@ class ArchiveLoader:
         for number in numbers:
             # Seeded by the number, so an article is the same whichever run adds it.
             rng = random.Random(f"{SEED}-archive-{number}")
-            story, body, text, words, vector = self.stories[rng.randrange(len(self.stories))]
+            story, body, text, words, vectors = self.stories[rng.randrange(len(self.stories))]
             published_at = self.now - ARCHIVE_NEWEST - rng.random() * ARCHIVE_SPAN
             image, width, height, alt, renditions = (
                 self.images[number % len(self.images)] if self.images else ("", None, None, "", {})
@@ -293,7 +301,8 @@ class ArchiveLoader:
                     body=body,
                     body_text=text,
                     word_count=words,
-                    search_vector=vector,
+                    search_vector=vectors[0],
+                    rank_vector=vectors[1],
                     source=story.source,
                     section_id=self.section_ids[story.section],
                     status=Article.Status.PUBLISHED,
@@ -356,7 +365,7 @@ def archive_stories(any_section):
     for story in demo.archive_stories(SEED, ARCHIVE_STORIES):
         body = clean_article_html(story.body)
         text = plain_text(body)
-        vector = None
+        vectors = (None, None)
         if connection.vendor == "postgresql":
             values = {
                 F("headline"): Value(story.headline),
@@ -364,12 +373,15 @@ def archive_stories(any_section):
                 F("body_text"): Value(text),
             }
             # Evaluated against a single row of some table: the expression needs a FROM.
-            vector = (
+            vectors = (
                 Section.objects.filter(pk=any_section.pk)
-                .values_list(search_vector().replace_expressions(values), flat=True)
+                .values_list(
+                    search_vector().replace_expressions(values),
+                    rank_vector().replace_expressions(values),
+                )
                 .get()
             )
-        stories.append((story, body, text, len(text.split()), vector))
+        stories.append((story, body, text, len(text.split()), vectors))
     return stories
 
 

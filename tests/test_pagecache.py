@@ -1,0 +1,320 @@
+"""The rendered-page cache: what it keeps, for whom, the headers it sends, and every way a
+stored page is dropped when what it shows changes."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles import services
+from comments import services as comment_services
+from comments.models import Comment, DiscussionSettings
+from newsroom import pagecache
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_MAX_AGE = 60
+    settings.PAGE_SHARED_MAX_AGE = 300
+    settings.PAGE_STALE_WHILE_REVALIDATE = 30
+    settings.PAGE_STALE_IF_ERROR = 86400
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Runs what waits for the transaction's commit, as a real request's commit would."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+def get(client, url, **headers):
+    return client.get(url, headers=headers)
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(
+    client, article, django_assert_num_queries
+):
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize("url", ["/", "/section/world/", "/search/?q=harbour", "/rss.xml"])
+def test_reader_pages_are_kept(client, article, url):
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_headers_let_browsers_and_shared_caches_keep_the_page(client, article):
+    for response in (client.get("/"), client.get("/")):
+        control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert control == {
+            "public",
+            "max-age=60",
+            "s-maxage=300",
+            "stale-while-revalidate=30",
+            "stale-if-error=86400",
+        }
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"].endswith("GMT")
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_conditional_requests_answer_304(client, article, cached):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    if cached:
+        client.get(url)
+    same_etag = get(client, url, If_None_Match=first["ETag"])
+    assert same_etag.status_code == 304
+    assert same_etag.content == b""
+    assert same_etag["ETag"] == first["ETag"]
+    since = get(client, url, If_Modified_Since=first["Last-Modified"])
+    assert since.status_code == 304
+    other_etag = get(client, url, If_None_Match='"something-else"')
+    assert other_etag.status_code == 200
+    assert other_etag.content == first.content
+
+
+def test_a_change_answers_200_to_the_old_validators(client, article, commit):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    article.headline = "Council delays harbour plan"
+    commit(article.save)
+    after = get(client, url, If_None_Match=first["ETag"])
+    assert after.status_code == 200
+    assert b"Council delays harbour plan" in after.content
+    assert after["ETag"] != first["ETag"]
+
+
+def test_logged_in_staff_always_get_fresh_private_pages(client, article, editor, commit):
+    url = article.get_absolute_url()
+    client.get(url)
+    client.force_login(editor)
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    # What staff get is never stored for anonymous readers either.
+    client.logout()
+    client.cookies.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_unknown_query_parameters_are_answered_but_not_stored(client, article):
+    url = article.get_absolute_url() + "?utm_source=newsletter"
+    assert client.get(url).status_code == 200
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get("/?page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_errors_and_redirects_are_not_stored(client, article):
+    for _ in range(2):
+        missing = client.get("/section/nowhere/")
+        assert missing.status_code == 404
+        assert "X-Page-Cache" not in missing
+    wrong_date = article.get_absolute_url().replace(str(article.published_at.year), "2001")
+    for _ in range(2):
+        assert client.get(wrong_date).status_code == 404
+    noncanonical = "/archive/2024/1/"
+    for _ in range(2):
+        response = client.get(noncanonical)
+        assert response.status_code == 301
+        assert "X-Page-Cache" not in response
+
+
+@pytest.mark.parametrize("parameter", ["pending", "posted"])
+def test_the_posters_own_view_is_never_served_from_or_into_the_cache(client, article, parameter):
+    url = f"{article.get_absolute_url()}?{parameter}=whatever"
+    client.get(url)
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# Invalidation: each way what a page shows can change -------------------------------------
+
+
+def test_publishing_an_article_updates_the_front_page(client, article, editor, commit):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    draft = ArticleFactory(draft=True, headline="Ferry timetable returns", section=article.section)
+    assert client.get("/")["X-Page-Cache"] == "hit"  # the draft changed nothing readers see
+    commit(services.publish_article, article=draft, by=editor)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Ferry timetable returns" in response.content
+
+
+def test_unpublishing_hides_the_article_at_once(client, article, editor, commit):
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    commit(services.unpublish_article, article=article, by=editor, note="Legal review")
+    assert client.get(url).status_code == 404
+
+
+def test_editing_the_section_or_author_updates_the_article_page(client, article, commit):
+    url = article.get_absolute_url()
+    client.get(url)
+    section = article.section
+    section.name = "Worldwide"
+    commit(section.save)
+    assert b"Worldwide" in client.get(url).content
+    author = article.bylines.first().author
+    author.name = "Amara Osei-Bonsu"
+    commit(author.save)
+    assert "Amara Osei-Bonsu" in client.get(url).content.decode()
+
+
+def test_a_comment_approved_or_removed_changes_only_its_own_article(
+    client, article, moderator, commit
+):
+    other = ArticleFactory(section=article.section)
+    url, other_url = article.get_absolute_url(), other.get_absolute_url()
+    comment = CommentFactory(
+        article=article, status=Comment.Status.PENDING, body="The ferry users were forgotten."
+    )
+    client.get(url), client.get(other_url)
+    assert b"ferry users were forgotten" not in client.get(url).content
+
+    commit(comment_services.approve_comment, comment=comment, by=moderator)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"ferry users were forgotten" in response.content
+    assert client.get(other_url)["X-Page-Cache"] == "hit"
+
+    commit(comment_services.remove_comment, comment=comment, by=moderator)
+    assert b"ferry users were forgotten" not in client.get(url).content
+
+
+def test_reports_that_send_a_comment_back_to_moderation_drop_it_from_the_page(
+    client, article, commit
+):
+    DiscussionSettings.objects.create(flags_before_remoderation=1)
+    comment = CommentFactory(article=article, body="A remark readers did not like.")
+    url = article.get_absolute_url()
+    assert b"readers did not like" in client.get(url).content
+    commit(comment_services.report_comment, comment=comment)
+    assert b"readers did not like" not in client.get(url).content
+
+
+def test_closing_comments_in_the_settings_changes_every_article_page(client, article, commit):
+    url = article.get_absolute_url()
+    assert b"Leave a comment" in client.get(url).content
+    discussion = DiscussionSettings.load()
+    discussion.close_after_days = 0
+    commit(discussion.save)
+    assert b"Comments are closed." in client.get(url).content
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client, article):
+    ArticleFactory(
+        section=article.section,
+        headline="Tide barrier opens at noon",
+        published_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+    assert b"Tide barrier opens" not in client.get("/").content
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        response = client.get("/")
+        assert response["X-Page-Cache"] == "miss"
+        assert b"Tide barrier opens" in response.content
+
+
+def test_an_expiring_article_leaves_when_its_time_comes(client, section):
+    ArticleFactory(section=section, headline="Harbour lorries", slug="harbour-lorries")
+    ArticleFactory(
+        section=section,
+        headline="Road closed until Friday",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert b"Road closed until Friday" in client.get("/").content
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert b"Road closed until Friday" not in client.get("/").content
+
+
+def test_a_rolled_back_change_keeps_the_stored_page(client, article, django_db_blocker):
+    client.get("/")
+    before = pagecache.versions([pagecache.SITE])
+    SectionFactory(name="Weather")  # its commit never comes in this test's transaction
+    assert pagecache.versions([pagecache.SITE]) == before
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_new_author_without_articles_changes_nothing_until_committed(client, article, commit):
+    client.get("/")
+    commit(AuthorFactory, name="Noor Haddad")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+# When the cache is unreachable ------------------------------------------------------------
+
+
+def test_pages_are_served_from_the_database_when_the_cache_is_down(client, article, settings):
+    url = article.section.get_absolute_url()
+    settings.CACHES = {
+        "default": {
+            # Nothing listens on port 1.
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert article.headline.encode() in response.content
+        assert "X-Page-Cache" not in response
+
+
+def test_comments_close_at_their_set_time(client, article):
+    article.comments_close_at = timezone.now() + datetime.timedelta(minutes=10)
+    article.save()
+    url = article.get_absolute_url()
+    assert b"Leave a comment" in client.get(url).content
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        assert b"Comments are closed." in client.get(url).content
+
+
+# Parts kept between renders (remember()) ---------------------------------------------------
+
+
+def test_navigation_and_related_stories_follow_the_site(client, article, editor, commit, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: only remember() keeps anything
+    url = article.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Weather desk" not in html and "Ferry timetable returns" not in html
+    commit(SectionFactory, name="Weather desk", slug="weather-desk")
+    draft = ArticleFactory(draft=True, headline="Ferry timetable returns", section=article.section)
+    assert "Weather desk" in client.get(url).content.decode()
+    commit(services.publish_article, article=draft, by=editor)
+    assert "Ferry timetable returns" in client.get(url).content.decode()
+
+
+def test_remembered_values_are_computed_afresh_when_the_cache_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    calls = []
+    for _ in range(2):
+        assert pagecache.remember("answer", lambda: calls.append(1) or 42) == 42
+    assert len(calls) == 2
