@@ -66,12 +66,20 @@ def free_port():
 
 
 @pytest.fixture(scope="session")
-def production_server(tmp_path_factory):
-    """gunicorn in production configuration, its PostgreSQL and Redis unreachable."""
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by collectstatic, as production serves it (hashed, compressed)."""
     static_root = tmp_path_factory.mktemp("static")
-    env = production_env(STATIC_ROOT=str(static_root), SECURE_SSL_REDIRECT="false")
+    env = production_env(STATIC_ROOT=str(static_root))
     collected = run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     assert collected.returncode == 0, collected.stderr
+    return static_root
+
+
+@pytest.fixture(scope="session")
+def production_server(collected_static):
+    """gunicorn in production configuration, its PostgreSQL and Redis unreachable."""
+    static_root = collected_static
+    env = production_env(STATIC_ROOT=str(static_root), SECURE_SSL_REDIRECT="false")
     port = free_port()
     process = subprocess.Popen(
         [GUNICORN, "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
