@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # Extra arguments for bench/run.py, for example: make bench BENCH_ARGS="--articles 20000"
 BENCH_ARGS ?=
 
-.PHONY: help install run seed test lint format migrations-check lock bench bench-cache clean
+.PHONY: help install run seed serve test lint format migrations-check lock bench bench-cache clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -61,6 +61,9 @@ seed: install ## Migrate and load the demo newsroom without serving it
 	@echo "==> Loading the demo newsroom"
 	@$(MANAGE) seed_demo
 	@$(MANAGE) seed_demo_comments
+
+serve: install ## Production configuration here: gunicorn on 127.0.0.1:8000 (needs SECRET_KEY, DATABASE_URL, REDIS_URL)
+	@tools/serve
 
 test: install ## Run the test suite (PYTEST_ARGS="..." passes arguments to pytest)
 	@if [ ! -x /usr/bin/chromium ]; then \

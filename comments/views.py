@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles.models import Article
 from articles.views import article_page_context
 from newsroom import sanitize
+from newsroom.http import client_ip
 
 from . import abuse, links, moderation, services
 from .forms import CommentForm, CommentTextForm, ModerationReasonForm
@@ -33,11 +34,6 @@ from .models import Comment, DiscussionSettings, ModerationEvent
 from .thread import pending_token
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
-
-
-def client_ip(request):
-    # Behind a proxy, set REMOTE_ADDR from the proxy's header there (one trusted hop).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refuse(request, article, form, refusal):

@@ -4,10 +4,12 @@ Development needs no environment at all; production sets DEBUG=false and a real 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from newsroom import email_url
 
@@ -62,8 +64,14 @@ SITE_DESCRIPTION = env(
 )
 ADMIN_PATH = env("ADMIN_PATH", "admin/").strip("/") + "/"
 
+# How many reverse proxies (load balancer, nginx, CDN) stand between the visitor and
+# gunicorn, each appending the address it saw to X-Forwarded-For. 0: visitors connect
+# directly and REMOTE_ADDR is theirs. See newsroom/http.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the two-factor login step (newsroom/admin.py).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,13 +87,25 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The article body's rich-text editor in the admin (ProseMirror; assets in the wheel).
     "django_prose_editor",
+    # Failed admin logins counted per account and per address, in the database.
+    "axes",
+    # Two-factor authentication for staff: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "authors",
     "articles",
     "comments",
 ]
 
+# Everything that sets security headers sits at the top, so responses that middleware
+# further down answers by itself (static files, and pages from the rendered-page cache,
+# which belongs right below these) carry the same headers as freshly rendered ones.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and authentication: a stored page is served without them.
     "newsroom.pagecache.PageCacheMiddleware",
@@ -93,9 +113,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "comments.middleware.private_pending_comment",
+    # Last, as django-axes asks: it turns a locked-out login into its own answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -111,6 +133,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The admin puts a nonce on its import map; reader templates never use one.
+                "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
             ],
@@ -140,9 +164,16 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that a Redis that does not answer is logged and
+            # treated as empty instead of failing the request (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                # Seconds to wait for Redis before giving up on it for this request.
+                "socket_connect_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -158,6 +189,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin login -----------------------------------------------------------------------------
+
+# django-axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After AXES_FAILURE_LIMIT failed logins, further attempts for that username, and from that
+# address, are refused for AXES_COOLOFF_MINUTES, whichever one the attempts share.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The same idea of the visitor's address as the comment rate limits.
+AXES_CLIENT_IP_CALLABLE = "newsroom.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.admin.locked_out"
+# Successful logins are not kept: the failures are what the limits need.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor authentication. With REQUIRE_2FA on (the default unless DEBUG is), superusers
+# and members of the TWO_FACTOR_GROUPS must confirm every admin login with a code from an
+# authenticator app or a recovery code; other staff may turn it on for themselves.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)
+TWO_FACTOR_GROUPS = env_list("TWO_FACTOR_GROUPS", "Editor")
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Staff sessions end this many seconds after the last change to them (10 hours: a working
+# day). Readers have no sessions.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -171,8 +234,47 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Serve uploaded media from Django itself; a deployment with a web server or object storage
 # in front turns this off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
+# Uploaded media: the local folder, or with MEDIA_STORAGE=s3 an S3-compatible bucket
+# (AWS, MinIO, Ceph, R2...) through django-storages, configured by the S3_* variables.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env("S3_REGION") or None,
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
+            "location": env("S3_PREFIX", "media"),
+            # Public pictures behind a plain (CDN) address rather than expiring signed links.
+            "querystring_auth": env_bool("S3_SIGNED_URLS", default=False),
+            "default_acl": env("S3_DEFAULT_ACL") or None,
+            # Two uploads with one name get two files, as on the local disk.
+            "file_overwrite": False,
+            # Stored pictures never change under their name; renditions get new names.
+            "object_parameters": {
+                "CacheControl": env("S3_CACHE_CONTROL", "public, max-age=31536000, immutable")
+            },
+        },
+    }
+    if not _media_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+# Where pictures come from when that is not our own address; the Content Security Policy
+# allows images from there.
+MEDIA_ORIGIN = env(
+    "MEDIA_ORIGIN",
+    f"https://{env('S3_CUSTOM_DOMAIN')}" if env("S3_CUSTOM_DOMAIN") else "",
+).rstrip("/")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -181,6 +283,73 @@ STORAGES = {
         )
     },
 }
+
+# Request limits: bigger or longer requests are answered 400 (or 413) before any view.
+# Pictures are uploaded as files, which stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE;
+# the picture limit itself (20 MB) is checked by articles/images.py.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Security headers ------------------------------------------------------------------------
+
+# Reader pages are shared by every visitor and by caches, so their policy has no nonce: no
+# inline script or style at all, everything from our own origin.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+# The admin is never cached, so its pages may carry a nonce: the body editor's import map
+# is an inline <script type="importmap"> that Django's admin marks with it. The editor
+# (Tiptap, inside django-prose-editor) also adds one fixed <style> element of its own,
+# without a nonce; its hash allows exactly that stylesheet. A new editor version with
+# other styles shows up as a violation in tests/e2e/test_csp.py.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, PROSE_EDITOR_STYLE_HASH],
+}
+# Uploaded files served by Django (SERVE_MEDIA): nothing in them may run or load anything.
+MEDIA_CSP = "default-src 'none'; sandbox"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. On by default unless DEBUG is; `make serve` turns the redirect off because it
+# listens on plain HTTP on this machine. Behind a TLS-terminating proxy
+# (TRUSTED_PROXY_COUNT > 0), X-Forwarded-Proto says whether the visitor used HTTPS: the
+# proxy must set it, overwriting whatever the visitor sent.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preload only marks the site as ready for the browsers' list; someone still has to submit it.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Cookies exist only for staff (session, CSRF): sent over HTTPS only, out of reach of
+# scripts where possible, never on cross-site requests that could change something.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 
 # EMAIL_URL (smtp://user:password@host:587 in production; console: or file:///path while
 # developing; see newsroom/email_url.py). EMAIL_BACKEND, a backend's dotted path, still works.

@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
+from newsroom import views as newsroom_views
 from newsroom.pagecache import public_page
+
+handler500 = "newsroom.views.server_error"
 
 # The article list and edit pages need the width more than a second menu of the apps.
 admin.site.enable_nav_sidebar = False
@@ -16,6 +18,7 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
+    path("healthz", newsroom_views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", article_views.sitemap_index, name="sitemap"),
     path(
@@ -35,7 +38,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            newsroom_views.serve_media,
         )
     ]

@@ -10,6 +10,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.production import collected_static, production_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_USE_FINDERS = True
+# The tests of two-factor login and of login limits turn these on for themselves; the rest
+# log staff in directly (client.login() gives django-axes no request to count).
+REQUIRE_2FA = False
+AXES_ENABLED = False
+# The test client and the live test server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
 # Most tests look at what a view does; the page cache's own tests turn it on
 # (tests/test_pagecache.py), so a stored page never hides a view's behaviour elsewhere.
 PAGE_CACHE_SECONDS = 0

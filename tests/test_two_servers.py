@@ -97,7 +97,7 @@ class Server:
 
 
 @pytest.fixture
-def servers():
+def servers(collected_static):
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -114,6 +114,14 @@ def servers():
         "PAGE_CACHE_SECONDS": "600",
         "DATABASE_CONN_MAX_AGE": "0",
         "LOG_LEVEL": "ERROR",
+        # The servers speak plain HTTP on 127.0.0.1, without the TLS proxy of a deployment,
+        # and the staff who log in here are not what two-factor login is tested with.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "REQUIRE_2FA": "false",
+        # Production serves the collected, hashed static files; a fresh checkout has none.
+        "STATIC_ROOT": str(collected_static),
     }
     started = []
     try:
