@@ -275,12 +275,17 @@ class PageCacheMiddleware:
         if state is None or not state.cacheable:
             return response
         _validators(response, state.versions)
-        if self._storable(request, response):
+        # Without the site's version (a cache that answers nothing) the page cannot be
+        # checked later, so it is not kept.
+        if SITE in state.versions and self._storable(request, response):
             entry = {
                 "versions": state.versions,
                 "content": response.content,
-                "headers": [(h, response[h]) for h in _KEPT_HEADERS if response.has_header(h)]
-                + [("ETag", response["ETag"]), ("Last-Modified", response["Last-Modified"])],
+                "headers": [
+                    (header, response[header])
+                    for header in (*_KEPT_HEADERS, "ETag", "Last-Modified")
+                    if response.has_header(header)
+                ],
             }
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
