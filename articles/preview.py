@@ -59,19 +59,12 @@ def article_for_token(token):
 
 
 def render_preview(request, article, *, shared):
-    from .views import related_block
+    from .views import article_page_context
 
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "related_html": related_block(article),
-            "current_section": article.section.slug,
-            "preview": True,
-            "shared_preview": shared,
-        },
-    )
+    # Rendered afresh: a preview shows work in progress, which no cached part may hide.
+    context = article_page_context(article, request=request, keep=False)
+    context.update(preview=True, shared_preview=shared)
+    response = render(request, "articles/article_detail.html", context)
     # Not for search engines, shared caches or the Referer header of outgoing links.
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Window
+from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,12 +91,7 @@ def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
         .defer("body_text", "search_vector", "rank_vector")
-        .select_related("section")
-        .prefetch_related(
-            prefetch_bylines(),
-            "tags",
-            "corrections",
-        ),
+        .select_related("section"),
         slug=slug,
     )
     published = timezone.localtime(article.first_published_at)
@@ -112,16 +107,42 @@ def article_detail(request, year, month, day, slug):
     )
 
 
-def article_page_context(article, request=None):
-    """What the article template needs besides the request (other apps re-render the page)."""
+def article_page_context(article, request=None, *, keep=True):
+    """What the article template needs besides the request (other apps re-render the page).
+
+    `keep=False` renders every part afresh and keeps nothing (previews of unpublished work).
+    """
     return {
         "article": article,
-        "related_html": related_block(article, request=request),
+        "article_parts": article_parts(article, request=request, keep=keep),
+        "related_html": related_block(article, request=request, keep=keep),
         "current_section": article.section.slug,
     }
 
 
-def related_block(article, request=None):
+def article_parts(article, request=None, *, keep=True):
+    """The article itself and its metadata for <head>, rendered once per change of the site.
+
+    Its headline, body, bylines, tags and corrections change only with the site's version
+    (any save of an article, author, tag or correction moves it), never with its comments:
+    a page rendered again for a new comment reuses them and asks the database for the
+    article's row and its thread alone.
+    """
+
+    def render_parts():
+        prefetch_related_objects([article], prefetch_bylines(), "tags", "corrections")
+        context = {"article": article}
+        return {
+            part: render_to_string(f"articles/parts/{part}.html", context, request=request)
+            for part in ("meta", "article")
+        }
+
+    if not keep:
+        return render_parts()
+    return pagecache.remember(f"article:{article.pk}", render_parts, request=request)
+
+
+def related_block(article, request=None, *, keep=True):
     """The "Related stories" rail, rendered again only when the site's articles change.
 
     Which stories are related and how they look depends on the site alone, never on the
@@ -132,6 +153,8 @@ def related_block(article, request=None):
         stories = related_stories(article)
         return render_to_string("includes/related.html", {"related": stories}) if stories else ""
 
+    if not keep:
+        return render_rail()
     return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
 
 

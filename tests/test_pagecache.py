@@ -8,10 +8,18 @@ import time_machine
 from django.utils import timezone
 
 from articles import services
+from articles.models import Byline
 from comments import services as comment_services
 from comments.models import Comment, DiscussionSettings
 from newsroom import pagecache
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    CorrectionFactory,
+    SectionFactory,
+    TagFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -329,3 +337,24 @@ def test_remembered_values_are_computed_afresh_when_the_cache_is_down(settings, 
     for _ in range(2):
         assert pagecache.remember("answer", lambda: calls.append(1) or 42) == 42
     assert len(calls) == 2
+
+
+def test_the_kept_article_follows_its_edits_tags_corrections_and_bylines(
+    client, article, commit, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: only remember() keeps anything
+    url = article.get_absolute_url()
+    client.get(url)
+    article.body = "<p>The council voted again on Wednesday.</p>"
+    commit(article.save)
+    assert "voted again on Wednesday" in client.get(url).content.decode()
+    commit(CorrectionFactory, article=article, text="The vote was on Wednesday, not Tuesday.")
+    assert "not Tuesday" in client.get(url).content.decode()
+    commit(article.tags.add, TagFactory(name="Waterfront"))
+    assert "Waterfront" in client.get(url).content.decode()
+    commit(
+        Byline.objects.create, article=article, author=AuthorFactory(name="Noor Haddad"), position=5
+    )
+    head, body = client.get(url).content.decode().split("</head>")
+    assert "Noor Haddad" in head  # the JSON-LD authors
+    assert "Noor Haddad" in body  # the byline
