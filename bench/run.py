@@ -45,6 +45,8 @@ def environment(database_url):
         # Every request renders its page: this measures the application, not the page
         # cache (bench/cache.py measures that, and nginx in front of it).
         PAGE_CACHE_SECONDS="0",
+        # Plain HTTP on loopback, as `make serve`: no redirect to HTTPS.
+        SECURE_SSL_REDIRECT="false",
     )
     env.pop("REDIS_URL", None)
     return env
