@@ -98,12 +98,8 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
     must be rendered again (its comments changed, or a logged-in editor asks) does not
     redo them. Falls back to compute() when the cache is unreachable.
     """
-    state = getattr(request, "page_cache", None) if request is not None else None
     try:
-        if state is not None and all(name in state.versions for name in depends):
-            current = state.versions
-        else:
-            current = versions(depends)
+        current = _versions_for(request, depends)
         full_key = f"pagecache:memo:{key}:" + ":".join(str(current[name]) for name in depends)
         value = cache.get(full_key)
     except Exception:
@@ -116,6 +112,22 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
         except Exception:
             logger.warning("The cache is unreachable; %s is not kept.", key)
     return value
+
+
+def _versions_for(request, names):
+    """The versions a request has read already (once per request), or read them now.
+
+    Every part remembered while rendering one page uses the same versions, and the cache is
+    asked for them once rather than once per part.
+    """
+    state = getattr(request, "page_cache", None)
+    known = state.versions if state is not None else getattr(request, "_page_versions", {})
+    if all(name in known for name in names):
+        return known
+    current = versions(names)
+    if request is not None and state is None:
+        request._page_versions = {**known, **current}
+    return current
 
 
 # When something scheduled next changes what readers see ------------------------------------
