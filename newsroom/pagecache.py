@@ -24,7 +24,9 @@ in always get fresh pages, and theirs are never stored), for views marked with
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -101,7 +103,9 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
     try:
         current = _versions_for(request, depends)
         full_key = f"pagecache:memo:{key}:" + ":".join(str(current[name]) for name in depends)
-        value = cache.get(full_key)
+        value = _recent.get(full_key)
+        if value is None:
+            value = cache.get(full_key)
     except Exception:
         logger.warning("The cache is unreachable; %s is computed afresh.", key)
         return compute()
@@ -111,7 +115,48 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
             cache.set(full_key, value, timeout=settings.PAGE_CACHE_SECONDS or 600)
         except Exception:
             logger.warning("The cache is unreachable; %s is not kept.", key)
+    _recent.put(full_key, value)
     return value
+
+
+class _Recent:
+    """The values this process remembered last, by their versioned keys.
+
+    A versioned key names one value for good (a change makes a new key), so a process may
+    keep what it read without asking the shared cache again or unpickling it: only the
+    versions are read from the shared cache on each request.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.values = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def clear(self):
+        with self.lock:
+            self.values.clear()
+
+    def put(self, key, value):
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+
+_recent = _Recent(size=256)
+
+
+def forget_recent() -> None:
+    """Drop what this process remembered (for tests that empty the shared cache)."""
+    _recent.clear()
 
 
 def _versions_for(request, names):

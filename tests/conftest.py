@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from articles import roles as newsroom_roles
 from comments import roles as comment_roles
+from newsroom import pagecache
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -24,8 +25,10 @@ def media_root(settings, tmp_path):
 def empty_cache():
     """Cached settings and rate-limit counters never leak from one test into the next."""
     cache.clear()
+    pagecache.forget_recent()
     yield
     cache.clear()
+    pagecache.forget_recent()
 
 
 @pytest.fixture

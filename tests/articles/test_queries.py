@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from articles.models import Article, Byline
 from comments.models import DiscussionSettings
+from newsroom import pagecache
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -114,6 +115,7 @@ def assert_same_cost(client, newsroom, django_assert_num_queries):
             if grow:
                 newsroom.grow()
             cache.clear()
+            pagecache.forget_recent()
             warm_discussion_settings()
             with django_assert_num_queries(queries):
                 assert client.get(url).status_code == 200
