@@ -152,11 +152,15 @@ class _Recent:
 
 
 _recent = _Recent(size=256)
+# Pages are checked against their versions before each use, like remembered values; a
+# process keeps the last few hundred it served (some 50 KB each).
+_recent_pages = _Recent(size=256)
 
 
 def forget_recent() -> None:
     """Drop what this process remembered (for tests that empty the shared cache)."""
     _recent.clear()
+    _recent_pages.clear()
 
 
 def _versions_for(request, names):
@@ -316,11 +320,16 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         try:
-            entry = cache.get(key)
-            if entry is not None:
-                current = _current(entry["versions"])
-                if current == entry["versions"]:
+            # A page this process served lately needs only its versions checked (one round
+            # trip); the shared cache is asked for the page itself otherwise.
+            entry = _recent_pages.get(key)
+            if entry is not None and entry["expires"] > time.time():
+                if _current(entry["versions"]) == entry["versions"]:
                     return self._answer(request, entry)
+            entry = cache.get(key)
+            if entry is not None and _current(entry["versions"]) == entry["versions"]:
+                _recent_pages.put(key, entry)
+                return self._answer(request, entry)
             request.page_cache = _State(_current([SITE]))
         except Exception:
             logger.warning("The page cache is unreachable; serving from the database.")
@@ -337,6 +346,7 @@ class PageCacheMiddleware:
         if SITE in state.versions and self._storable(request, response):
             entry = {
                 "versions": state.versions,
+                "expires": time.time() + settings.PAGE_CACHE_SECONDS,
                 "content": response.content,
                 "headers": [
                     (header, response[header])
@@ -348,6 +358,8 @@ class PageCacheMiddleware:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("The page cache is unreachable; this page is not kept.")
+            else:
+                _recent_pages.put(key, entry)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response)
 

@@ -358,3 +358,11 @@ def test_the_kept_article_follows_its_edits_tags_corrections_and_bylines(
     head, body = client.get(url).content.decode().split("</head>")
     assert "Noor Haddad" in head  # the JSON-LD authors
     assert "Noor Haddad" in body  # the byline
+
+
+def test_a_kept_page_expires_after_page_cache_seconds(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=601)):
+        assert client.get(url)["X-Page-Cache"] == "miss"
