@@ -38,10 +38,6 @@ class Entry:
     # The poster's own comment, in the one private response after their post.
     private_link: str = ""
 
-    @property
-    def close_range(self):
-        return range(self.closes)
-
 
 @dataclass
 class Thread:

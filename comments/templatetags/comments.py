@@ -3,8 +3,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom import sanitize
-
 from .. import links, moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..forms import CommentForm, blank_form_html
@@ -109,9 +107,3 @@ def _show_private_link(thread, comment_id):
     if email:
         owner = Comment(pk=comment_id, author_email=email)
         entry.private_link = links.path(links.MANAGE, links.manage_token(owner))
-
-
-@register.filter
-def comment_text(body):
-    """Plain comment text as paragraphs with linked URLs; nothing typed becomes markup."""
-    return sanitize.render_comment_text(body)
