@@ -7,6 +7,8 @@ from django.db import connections
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
+from newsroom import pagecache
+
 # Beyond this many rows, the list says "10,000" and its last page is the 10,000th row's:
 # nobody pages that far, and narrowing with a filter or a search is what people do instead.
 COUNT_LIMIT = 10_000
@@ -28,6 +30,25 @@ class EstimatedCountPaginator(Paginator):
             if row and row[0] > COUNT_LIMIT:
                 return row[0]
         return queryset.order_by()[:COUNT_LIMIT].count()
+
+
+class ListingPaginator(Paginator):
+    """A listing's pages share one count of its articles, kept until the site changes.
+
+    Counting a tag's or an author's public articles reads every one of them; the count
+    changes only with the site's version (which a scheduled publication or an expiry moves
+    too), so page 2, 3 and so on, and a page rendered again after its cache entry expired,
+    reuse it.
+    """
+
+    def __init__(self, object_list, per_page, *, key, request=None):
+        super().__init__(object_list, per_page)
+        self.key = key
+        self.request = request
+
+    @cached_property
+    def count(self):
+        return pagecache.remember(f"count:{self.key}", self.object_list.count, request=self.request)
 
 
 class SearchPaginator(Paginator):

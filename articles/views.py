@@ -1,7 +1,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
@@ -17,7 +16,7 @@ from newsroom import pagecache
 
 from . import preview
 from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
-from .paginator import SearchPaginator
+from .paginator import ListingPaginator, SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -26,10 +25,14 @@ SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
 
 
-def paginate(request, queryset):
-    # get_page() answers a malformed ?page= with the first page and one out of range with
-    # the last, rather than an error.
-    return Paginator(queryset, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+def paginate(request, queryset, *, key):
+    """The page of a listing asked for; `key` names the listing, whose count is kept.
+
+    get_page() answers a malformed ?page= with the first page and one out of range with
+    the last, rather than an error.
+    """
+    paginator = ListingPaginator(queryset, settings.ARTICLES_PER_PAGE, key=key, request=request)
+    return paginator.get_page(request.GET.get("page"))
 
 
 @require_safe
@@ -201,7 +204,9 @@ def choose_related_stories(article):
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(
-        request, Article.objects.public().filter(section=section).newest_first().for_listing()
+        request,
+        Article.objects.public().filter(section=section).newest_first().for_listing(),
+        key=f"section:{section.pk}",
     )
     return render(
         request,
@@ -214,7 +219,9 @@ def section_detail(request, slug):
 @pagecache.public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, tag.articles.public().newest_first().for_listing())
+    page = paginate(
+        request, tag.articles.public().newest_first().for_listing(), key=f"tag:{tag.pk}"
+    )
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -222,7 +229,11 @@ def tag_detail(request, slug):
 @pagecache.public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, author.articles.public().newest_first().for_listing())
+    page = paginate(
+        request,
+        author.articles.public().newest_first().for_listing(),
+        key=f"author:{author.pk}",
+    )
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
@@ -248,6 +259,7 @@ def month_archive(request, year, month):
         .filter(first_published_at__gte=start, first_published_at__lt=end)
         .newest_first()
         .for_listing(),
+        key=f"archive:{year}-{month}",
     )
     previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
     next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None

@@ -311,13 +311,18 @@ def three_pages(settings, section, author):
     settings.ARTICLES_PER_PAGE = 2
     tag = TagFactory(name="Harbours", slug="harbours")
     for hours in range(1, 6):
-        ArticleFactory(
-            headline=f"Zeppelin story {hours}",
-            section=section,
-            authors=[author],
-            tags=[tag],
-            published_at=NOW - hours * HOUR,
-        )
+        zeppelin_story(hours, section=section, author=author, tag=tag)
+
+
+def zeppelin_story(hours, *, section, author, tag):
+    """A story in every paged listing: the section, tag, author, month and search."""
+    return ArticleFactory(
+        headline=f"Zeppelin story {hours}",
+        section=section,
+        authors=[author],
+        tags=[tag],
+        published_at=NOW - hours * HOUR,
+    )
 
 
 PAGED_URLS = [
@@ -354,6 +359,23 @@ def test_any_page_number_answers_with_the_nearest_page(client, three_pages, numb
         assert response.status_code == 200, url
         if shown is not None:
             assert f"Page {shown} of 3" in response.text, url
+
+
+def test_a_listings_count_is_kept_until_the_site_changes(
+    client, frozen, three_pages, section, author, django_capture_on_commit_callbacks
+):
+    listings = [url for url in PAGED_URLS if not url.startswith("/search/")]
+    for url in listings:
+        assert "Page 1 of 3" in client.get(url).text, url
+    tag = TagFactory._meta.model.objects.get(slug="harbours")
+    # Two more stories, committed a minute later: the site's version moves and every listing
+    # counts again.
+    frozen.shift(datetime.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        for hours in (6, 7):
+            zeppelin_story(hours, section=section, author=author, tag=tag)
+    for url in listings:
+        assert "Page 2 of 4" in client.get(f"{url}?page=2").text, url
 
 
 def test_the_404_page_is_in_the_site_look(client, settings, section):
