@@ -308,10 +308,12 @@ def test_archive_months_follow_the_site_time_zone(client, settings):
 
 @pytest.fixture
 def three_pages(settings, section, author):
+    """Five stories, three pages of two in every listing; returns the stories' tag."""
     settings.ARTICLES_PER_PAGE = 2
     tag = TagFactory(name="Harbours", slug="harbours")
     for hours in range(1, 6):
         zeppelin_story(hours, section=section, author=author, tag=tag)
+    return tag
 
 
 def zeppelin_story(hours, *, section, author, tag):
@@ -367,13 +369,12 @@ def test_a_listings_count_is_kept_until_the_site_changes(
     listings = [url for url in PAGED_URLS if not url.startswith("/search/")]
     for url in listings:
         assert "Page 1 of 3" in client.get(url).text, url
-    tag = TagFactory._meta.model.objects.get(slug="harbours")
     # Two more stories, committed a minute later: the site's version moves and every listing
     # counts again.
     frozen.shift(datetime.timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
         for hours in (6, 7):
-            zeppelin_story(hours, section=section, author=author, tag=tag)
+            zeppelin_story(hours, section=section, author=author, tag=three_pages)
     for url in listings:
         assert "Page 2 of 4" in client.get(f"{url}?page=2").text, url
 
