@@ -1,33 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.decorators.http import require_safe
 
 from newsroom.pagecache import public_page
 
-from . import feeds, views
-
-
-class FourDigitYear:
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
-class TwoDigits:
-    regex = "[0-9]{1,2}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):02d}"
-
-
-register_converter(FourDigitYear, "yyyy")
-register_converter(TwoDigits, "mm")
+from . import converters, feeds, views  # noqa: F401 (converters registers yyyy and mm)
 
 app_name = "articles"
 urlpatterns = [

@@ -1,8 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-# The article URL's converters (yyyy, mm) are registered there.
-import articles.urls  # noqa: F401
+import articles.converters  # noqa: F401 (registers the yyyy and mm path converters)
 from newsroom.pagecache import public_page
 
 from . import feeds, views
