@@ -346,7 +346,7 @@ class Article(models.Model):
             "hero_caption",
             "hero_credit",
         ):
-            setattr(self, field, strip_control_characters(getattr(self, field)))
+            setattr(self, field, sanitize.strip_control_characters(getattr(self, field)))
         self.body = sanitize.clean_article_html(self.body)
         self.hero_renditions = images.refresh_picture(
             self.hero_image, self.hero_renditions, images.HERO_WIDTHS
@@ -506,7 +506,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} to {self.article}"
 
     def save(self, *args, **kwargs):
-        self.text = strip_control_characters(self.text).strip()
+        self.text = sanitize.strip_control_characters(self.text).strip()
         super().save(*args, **kwargs)
 
 
@@ -517,18 +517,13 @@ def prefetch_bylines():
 
 _BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
-
-
-def strip_control_characters(text):
-    return _CONTROL.sub("", text)
 
 
 def plain_text(body_html):
     """The words of a sanitized body, for search and reading time."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", body_html)))
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    return _SPACES.sub(" ", sanitize.strip_control_characters(text)).strip()
 
 
 def rank_vector():

@@ -6,15 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from newsroom.sanitize import strip_control_characters
+
 from .abuse import HONEYPOT_FIELD
 from .models import Comment, ModerationEvent
 
-_CONTROL = str.maketrans(dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127]))
-
 
 def clean_text(value):
-    """Strip control characters (NUL included) that no person types and databases refuse."""
-    return (value or "").translate(_CONTROL).strip()
+    return strip_control_characters(value or "").strip()
 
 
 def clean_comment_body(value):

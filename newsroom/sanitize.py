@@ -16,6 +16,16 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+# Control characters (NUL included) that no person types, that databases refuse and that
+# break text in feeds; tab, newline and carriage return stay.
+_CONTROL_CHARACTERS = str.maketrans(dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127]))
+
+
+def strip_control_characters(text: str) -> str:
+    """The text without control characters: the one rule for every form field and model."""
+    return text.translate(_CONTROL_CHARACTERS)
+
+
 # Article bodies: what the editor produces, nothing more.
 ARTICLE_TAGS = {
     "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "strong", "em", "b", "i",
