@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import pagecache, sanitize
-
-from . import images
+from newsroom import images, pagecache, sanitize
 
 SEARCH_CONFIG = "english"
 

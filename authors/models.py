@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # A module of plain functions with no models: the picture rules the whole site shares.
-from articles import images
+from newsroom import images
 
 
 class AuthorQuerySet(models.QuerySet):

@@ -289,7 +289,7 @@ STORAGES = {
 
 # Request limits: bigger or longer requests are answered 400 (or 413) before any view.
 # Pictures are uploaded as files, which stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE;
-# the picture limit itself (20 MB) is checked by articles/images.py.
+# the picture limit itself (20 MB) is checked by newsroom/images.py.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000)

@@ -71,7 +71,7 @@ def server_error(request):
     return response
 
 
-# Picture formats articles/images.py accepts, and the renditions it makes. Anything else
+# Picture formats newsroom/images.py accepts, and the renditions it makes. Anything else
 # found under MEDIA_ROOT is handed out as a download, never displayed on our origin.
 SAFE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"}
 

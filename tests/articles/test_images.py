@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles import images
 from articles.models import Article
 from authors.models import Author
+from newsroom import images
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

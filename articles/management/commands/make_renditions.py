@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import images
 from articles.models import Article
 from authors.models import Author
+from newsroom import images
 
 # (model, picture field, renditions field, widths)
 PICTURES = [
