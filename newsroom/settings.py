@@ -382,7 +382,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Reader pages
 # Anonymous readers' pages are kept rendered in the cache for up to this many seconds, and
-# dropped sooner when anything they show changes (newsroom/pagecache.py); 0 turns it off.
+# dropped sooner when anything they show changes (newsroom/pagecache/); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # What reader pages tell browsers (max-age) and shared caches such as a CDN or nginx
 # (s-maxage): a shared cache may keep a page this long after a change.

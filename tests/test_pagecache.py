@@ -147,6 +147,19 @@ def test_errors_and_redirects_are_not_stored(client, article):
         assert "X-Page-Cache" not in response
 
 
+def test_the_apps_register_the_query_parameters_their_pages_understand():
+    assert {"page", "q", "cpage", "replyto"} <= pagecache.cached_parameters()
+    assert {"pending", "posted"} <= pagecache.private_parameters()
+    assert pagecache.cached_parameters().isdisjoint(pagecache.private_parameters())
+
+
+@pytest.mark.parametrize("query", ["?cpage=1", "?replyto=1"])
+def test_pages_asked_with_a_registered_parameter_are_stored(client, article, query):
+    url = article.get_absolute_url() + query
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
 @pytest.mark.parametrize("parameter", ["pending", "posted"])
 def test_the_posters_own_view_is_never_served_from_or_into_the_cache(client, article, parameter):
     url = f"{article.get_absolute_url()}?{parameter}=whatever"
