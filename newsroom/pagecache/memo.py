@@ -17,7 +17,7 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
 
     For parts of a page that cost more than a cache read and change only with the site
     (the sections in the navigation, an article's related stories), so that a page that
-    must be rendered again (its comments changed, or a logged-in editor asks) does not
+    must be rendered again (a part of its own changed, or a logged-in editor asks) does not
     redo them. Falls back to compute() when the cache is unreachable.
     """
     try:
