@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_safe
 from authors.models import Author
 from newsroom import pagecache
 
-from . import preview
+from . import conf, preview
 from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
 from .paginator import ListingPaginator, SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
@@ -31,7 +30,7 @@ def paginate(request, queryset, *, key):
     get_page() answers a malformed ?page= with the first page and one out of range with
     the last, rather than an error.
     """
-    paginator = ListingPaginator(queryset, settings.ARTICLES_PER_PAGE, key=key, request=request)
+    paginator = ListingPaginator(queryset, conf.articles_per_page(), key=key, request=request)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -278,14 +277,14 @@ def month_archive(request, year, month):
 @require_safe
 @pagecache.public_page
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[: settings.SEARCH_MAX_QUERY_LENGTH]
+    query = " ".join(request.GET.get("q", "").split())[: conf.search_max_query_length()]
     # NUL characters are refused by PostgreSQL and mean nothing in a search.
     query = query.replace("\x00", "")
     page = None
     if query:
         paginator = SearchPaginator(
             Article.objects.public().search(query),
-            settings.ARTICLES_PER_PAGE,
+            conf.articles_per_page(),
             show=lambda articles: articles.for_listing().with_snippets(query),
         )
         page = paginator.get_page(request.GET.get("page"))
