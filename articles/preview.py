@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from . import conf
 from .models import Article, prefetch_bylines
+from .pages import article_page_context
 
 SALT = "articles.preview"
 
@@ -59,8 +60,6 @@ def article_for_token(token):
 
 
 def render_preview(request, article, *, shared):
-    from .views import article_page_context
-
     # Rendered afresh: a preview shows work in progress, which no cached part may hide.
     context = article_page_context(article, request=request, keep=False)
     context.update(preview=True, shared_preview=shared)
