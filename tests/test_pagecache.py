@@ -6,6 +6,7 @@ import time
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from articles import services
@@ -151,6 +152,15 @@ def test_the_apps_register_the_query_parameters_their_pages_understand():
     assert {"page", "q", "cpage", "replyto"} <= pagecache.cached_parameters()
     assert {"pending", "posted"} <= pagecache.private_parameters()
     assert pagecache.cached_parameters().isdisjoint(pagecache.private_parameters())
+
+
+def test_a_parameter_cannot_be_registered_both_cached_and_private():
+    before = (pagecache.cached_parameters(), pagecache.private_parameters())
+    with pytest.raises(ImproperlyConfigured, match="both cached and private: pending"):
+        pagecache.register_parameters(cached=("pending",))
+    with pytest.raises(TypeError, match="not a string"):
+        pagecache.register_parameters(cached="page")
+    assert (pagecache.cached_parameters(), pagecache.private_parameters()) == before
 
 
 @pytest.mark.parametrize("query", ["?cpage=1", "?replyto=1"])

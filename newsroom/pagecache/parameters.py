@@ -6,6 +6,7 @@ parameters cannot fill the cache. A private parameter makes the answer the visit
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 _cached: set[str] = set()
 _private: set[str] = set()
@@ -13,6 +14,13 @@ _private: set[str] = set()
 
 def register_parameters(*, cached=(), private=()) -> None:
     """Declare query parameters of an app's reader pages (call it from AppConfig.ready())."""
+    if isinstance(cached, str) or isinstance(private, str):
+        raise TypeError("register_parameters() takes collections of names, not a string.")
+    both = (_cached | set(cached)) & (_private | set(private))
+    if both:
+        raise ImproperlyConfigured(
+            f"Query parameters cannot be both cached and private: {', '.join(sorted(both))}."
+        )
     _cached.update(cached)
     _private.update(private)
 
