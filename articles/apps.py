@@ -13,3 +13,5 @@ class ArticlesConfig(AppConfig):
 
         signals.connect()
         pagecache.register_schedule(next_public_change)
+        # Listings page with ?page=, search asks with ?q=.
+        pagecache.register_parameters(cached=("page", "q"))

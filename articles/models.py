@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom import images, pagecache, sanitize
 
+from . import conf
+
 SEARCH_CONFIG = "english"
 
 
@@ -417,7 +419,7 @@ class Article(models.Model):
     @property
     def reading_time(self):
         """Minutes, at least one."""
-        return max(1, math.ceil(self.word_count / settings.READING_WORDS_PER_MINUTE))
+        return max(1, math.ceil(self.word_count / conf.reading_words_per_minute()))
 
     @property
     def rendered_body(self):

@@ -5,12 +5,13 @@ working after PREVIEW_LINK_MAX_AGE, when the key is rotated (revoked) and once t
 published (its public address takes over).
 """
 
-from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
 
+from . import conf
 from .models import Article, prefetch_bylines
+from .pages import article_page_context
 
 SALT = "articles.preview"
 
@@ -24,7 +25,7 @@ def preview_url(article):
 
 
 def max_age_hours():
-    return settings.PREVIEW_LINK_MAX_AGE // 3600
+    return conf.preview_link_max_age() // 3600
 
 
 class Unavailable(Exception):
@@ -36,7 +37,7 @@ class Unavailable(Exception):
 def article_for_token(token):
     """The article a shared link opens, or Unavailable with the status and reason to show."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+        data = signing.loads(token, salt=SALT, max_age=conf.preview_link_max_age())
     except signing.SignatureExpired:
         raise Unavailable(410, "expired") from None
     except signing.BadSignature:
@@ -59,8 +60,6 @@ def article_for_token(token):
 
 
 def render_preview(request, article, *, shared):
-    from .views import article_page_context
-
     # Rendered afresh: a preview shows work in progress, which no cached part may hide.
     context = article_page_context(article, request=request, keep=False)
     context.update(preview=True, shared_preview=shared)

@@ -73,7 +73,7 @@ def sitemap_index_entries():
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        url = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
+        url = settings.SITE_URL + reverse("articles:sitemap-section", kwargs={"section": section})
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(url, lastmod))
         entries += [

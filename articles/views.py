@@ -1,12 +1,7 @@
 import datetime
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -14,15 +9,14 @@ from django.views.decorators.http import require_safe
 from authors.models import Author
 from newsroom import pagecache
 
-from . import preview
-from .models import LISTING_DEFERRED, Article, Section, Tag, all_sections, prefetch_bylines
+from . import conf, preview
+from .models import Article, Section, Tag
+from .pages import article_page_context, section_rails
 from .paginator import ListingPaginator, SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
 FRONT_PAGE_LATEST = 10
-SECTION_RAIL_SIZE = 4
-RELATED_STORIES = 4
 
 
 def paginate(request, queryset, *, key):
@@ -31,7 +25,7 @@ def paginate(request, queryset, *, key):
     get_page() answers a malformed ?page= with the first page and one out of range with
     the last, rather than an error.
     """
-    paginator = ListingPaginator(queryset, settings.ARTICLES_PER_PAGE, key=key, request=request)
+    paginator = ListingPaginator(queryset, conf.articles_per_page(), key=key, request=request)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -56,38 +50,6 @@ def front_page(request):
     )
 
 
-def section_rails(*, exclude, request=None):
-    """The newest stories of every section, in one query whatever the number of sections."""
-    sections = all_sections(request)
-    if not sections:
-        return []
-    public = Article.objects.public().exclude(pk__in=exclude)
-    if connection.features.supports_slicing_ordering_in_compound:
-        # A UNION of small index scans, one per section (PostgreSQL).
-        per_section = [
-            public.filter(section=section).newest_first().values("pk")[:SECTION_RAIL_SIZE]
-            for section in sections
-        ]
-        ids = per_section[0].union(*per_section[1:], all=True)
-    else:
-        # SQLite cannot limit the parts of a UNION: number each section's stories instead.
-        ids = (
-            public.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=(F("published_at").desc(), F("pk").desc()),
-                )
-            )
-            .filter(rank__lte=SECTION_RAIL_SIZE)
-            .values("pk")
-        )
-    by_section = {}
-    for article in Article.objects.filter(pk__in=ids).newest_first().for_listing():
-        by_section.setdefault(article.section_id, []).append(article)
-    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
-
-
 @require_safe
 @pagecache.public_page
 def article_detail(request, year, month, day, slug):
@@ -108,95 +70,6 @@ def article_detail(request, year, month, day, slug):
     return render(
         request, "articles/article_detail.html", article_page_context(article, request=request)
     )
-
-
-def article_page_context(article, request=None, *, keep=True):
-    """What the article template needs besides the request (other apps re-render the page).
-
-    `keep=False` renders every part afresh and keeps nothing (previews of unpublished work).
-    """
-    return {
-        "article": article,
-        "article_parts": article_parts(article, request=request, keep=keep),
-        "related_html": related_block(article, request=request, keep=keep),
-        "current_section": article.section.slug,
-    }
-
-
-def article_parts(article, request=None, *, keep=True):
-    """The article itself and its metadata for <head>, rendered once per change of the site.
-
-    Its headline, body, bylines, tags and corrections change only with the site's version
-    (any save of an article, author, tag or correction moves it), never with its comments:
-    a page rendered again for a new comment reuses them and asks the database for the
-    article's row and its thread alone.
-    """
-
-    def render_parts():
-        prefetch_related_objects([article], prefetch_bylines(), "tags", "corrections")
-        context = {"article": article}
-        return {
-            part: render_to_string(f"articles/parts/{part}.html", context, request=request)
-            for part in ("meta", "article")
-        }
-
-    if not keep:
-        return render_parts()
-    return pagecache.remember(f"article:{article.pk}", render_parts, request=request)
-
-
-def related_block(article, request=None, *, keep=True):
-    """The "Related stories" rail, rendered again only when the site's articles change.
-
-    Which stories are related and how they look depends on the site alone, never on the
-    article's comments: a page rendered again for a new comment reuses the rail.
-    """
-
-    def render_rail():
-        stories = related_stories(article)
-        return render_to_string("includes/related.html", {"related": stories}) if stories else ""
-
-    if not keep:
-        return render_rail()
-    return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
-
-
-def related_stories(article):
-    """The related stories with what their teasers show, in a fixed number of queries."""
-    ids = [story.pk for story in choose_related_stories(article)]
-    if not ids:
-        return []
-    by_id = {
-        story.pk: story
-        for story in Article.objects.public()
-        .filter(pk__in=ids)
-        .select_related("section")
-        .defer(*LISTING_DEFERRED)
-        .prefetch_related(prefetch_bylines())
-    }
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def choose_related_stories(article):
-    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
-    stories = list(article.related_articles.public().only("pk")[:RELATED_STORIES])
-    others = Article.objects.public().exclude(pk=article.pk).only("pk")
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    if tag_ids and len(stories) < RELATED_STORIES:
-        # A semi-join rather than DISTINCT: the database walks the date index and stops early.
-        tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
-        stories += (
-            others.filter(pk__in=tagged)
-            .exclude(pk__in=[story.pk for story in stories])
-            .newest_first()[: RELATED_STORIES - len(stories)]
-        )
-    if len(stories) < RELATED_STORIES:
-        stories += (
-            others.filter(section_id=article.section_id)
-            .exclude(pk__in=[story.pk for story in stories])
-            .newest_first()[: RELATED_STORIES - len(stories)]
-        )
-    return stories
 
 
 @require_safe
@@ -278,14 +151,14 @@ def month_archive(request, year, month):
 @require_safe
 @pagecache.public_page
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[: settings.SEARCH_MAX_QUERY_LENGTH]
+    query = " ".join(request.GET.get("q", "").split())[: conf.search_max_query_length()]
     # NUL characters are refused by PostgreSQL and mean nothing in a search.
     query = query.replace("\x00", "")
     page = None
     if query:
         paginator = SearchPaginator(
             Article.objects.public().search(query),
-            settings.ARTICLES_PER_PAGE,
+            conf.articles_per_page(),
             show=lambda articles: articles.for_listing().with_snippets(query),
         )
         page = paginator.get_page(request.GET.get("page"))

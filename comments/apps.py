@@ -6,6 +6,11 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from newsroom import pagecache
+
         from . import signals
 
         signals.connect()
+        # A thread's pages and the reply form are the same for everyone; the poster's view
+        # right after posting (with their private link) is theirs alone.
+        pagecache.register_parameters(cached=("cpage", "replyto"), private=("pending", "posted"))

@@ -382,7 +382,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Reader pages
 # Anonymous readers' pages are kept rendered in the cache for up to this many seconds, and
-# dropped sooner when anything they show changes (newsroom/pagecache.py); 0 turns it off.
+# dropped sooner when anything they show changes (newsroom/pagecache/); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # What reader pages tell browsers (max-age) and shared caches such as a CDN or nginx
 # (s-maxage): a shared cache may keep a page this long after a change.
@@ -390,14 +390,13 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
 PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 24 * 60 * 60)
-ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
-SEARCH_MAX_QUERY_LENGTH = 200
-# Words per minute used for "N min read".
-READING_WORDS_PER_MINUTE = 230
 
-# Editorial workflow
-# How long a shared preview link works, in seconds (48 hours).
-PREVIEW_LINK_MAX_AGE = env_int("PREVIEW_LINK_MAX_AGE", 48 * 60 * 60)
+# Articles: what a deployment may set through the environment. Left unset, the app's own
+# default applies (articles/conf.py, where every articles setting is described).
+if env("ARTICLES_PER_PAGE"):
+    ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", None)
+if env("PREVIEW_LINK_MAX_AGE"):
+    PREVIEW_LINK_MAX_AGE = env_int("PREVIEW_LINK_MAX_AGE", None)
 
 # Comments
 COMMENTS_NAME_MAX_LENGTH = 100

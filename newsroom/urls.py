@@ -1,13 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 
-from articles import views as article_views
-from articles.sitemaps import SITEMAPS
 from newsroom import views as newsroom_views
-from newsroom.pagecache import public_page
 
 handler500 = "newsroom.views.server_error"
 
@@ -20,15 +15,6 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("healthz", newsroom_views.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("sitemap.xml", article_views.sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        require_safe(public_page(sitemap_views.sitemap)),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
-    path("news-sitemap.xml", article_views.news_sitemap, name="news-sitemap"),
-    path("robots.txt", article_views.robots_txt, name="robots"),
     # Before the articles: the comments app adds a feed below each article's address.
     path("", include("comments.urls")),
     path("", include("articles.urls")),

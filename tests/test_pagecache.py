@@ -6,6 +6,7 @@ import time
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from articles import services
@@ -145,6 +146,28 @@ def test_errors_and_redirects_are_not_stored(client, article):
         response = client.get(noncanonical)
         assert response.status_code == 301
         assert "X-Page-Cache" not in response
+
+
+def test_the_apps_register_the_query_parameters_their_pages_understand():
+    assert {"page", "q", "cpage", "replyto"} <= pagecache.cached_parameters()
+    assert {"pending", "posted"} <= pagecache.private_parameters()
+    assert pagecache.cached_parameters().isdisjoint(pagecache.private_parameters())
+
+
+def test_a_parameter_cannot_be_registered_both_cached_and_private():
+    before = (pagecache.cached_parameters(), pagecache.private_parameters())
+    with pytest.raises(ImproperlyConfigured, match="both cached and private: pending"):
+        pagecache.register_parameters(cached=("pending",))
+    with pytest.raises(TypeError, match="not a string"):
+        pagecache.register_parameters(cached="page")
+    assert (pagecache.cached_parameters(), pagecache.private_parameters()) == before
+
+
+@pytest.mark.parametrize("query", ["?cpage=1", "?replyto=1"])
+def test_pages_asked_with_a_registered_parameter_are_stored(client, article, query):
+    url = article.get_absolute_url() + query
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
 
 @pytest.mark.parametrize("parameter", ["pending", "posted"])

@@ -4,7 +4,7 @@ Every page is measured before and after the newsroom grows (5x the articles, 3x 
 sections, four bylines and six tags on every article), and must cost the same: a page whose
 count grows with the data has an N+1. Each time it is measured twice: first with an empty
 cache, as after any change to the site, then in the steady state, where the navigation's
-sections and an article's related stories come from the cache (newsroom/pagecache.py,
+sections and an article's related stories come from the cache (newsroom/pagecache/memo.py,
 remember()). Feeds and sitemaps never look up the navigation. Counts are the same on
 SQLite and PostgreSQL.
 """

@@ -1,0 +1,65 @@
+"""The rendered-page cache for anonymous readers, and the versions that invalidate it.
+
+Every cached reader page depends on named versions: ``site`` (anything the front page,
+navigation, lists or related stories may show) and, for a page with a part of its own that
+changes apart from the site, a narrower name such as ``article:<id>``. A version is the
+time, in microseconds, when that part of the site last changed. A cached page records the
+versions it was rendered with and is served only while every one of them is unchanged, so
+an invalidation is one write to the shared cache, seen at once by every app server.
+
+Apps call ``touch_site()`` or ``touch_article(pk)`` when something readers see changes; the
+write waits for the surrounding transaction to commit, so no server can re-render the page
+from data that is about to be rolled back. Versions are read before a page is rendered, so
+a change committed while it renders leaves it stale rather than wrongly fresh.
+
+Time also changes what readers see: a scheduled story's moment arrives, another expires.
+An app registers a function that tells when that happens next (``register_schedule``); the
+first request after that moment moves the site's version.
+
+Who gets cached pages: GET and HEAD requests without a session cookie (staff who are logged
+in always get fresh pages, and theirs are never stored), for views marked with
+``@public_page``, asked for with no query parameters but those the apps registered
+(``register_parameters``). A registered private parameter makes the answer private.
+
+The package by job: ``versions`` (keys, versions, the schedule), ``memo`` (values kept
+until their versions move), ``parameters`` (the registry), ``decorators`` (what views
+declare) and ``middleware`` (storing and serving pages).
+"""
+
+from .decorators import depends_on, public_page
+from .memo import forget_recent, remember
+from .middleware import PageCacheMiddleware
+from .parameters import (
+    cached_parameters,
+    is_personal,
+    private_parameters,
+    register_parameters,
+)
+from .versions import (
+    SITE,
+    article,
+    register_schedule,
+    touch,
+    touch_article,
+    touch_site,
+    versions,
+)
+
+__all__ = [
+    "SITE",
+    "PageCacheMiddleware",
+    "article",
+    "cached_parameters",
+    "depends_on",
+    "forget_recent",
+    "is_personal",
+    "private_parameters",
+    "public_page",
+    "register_parameters",
+    "register_schedule",
+    "remember",
+    "touch",
+    "touch_article",
+    "touch_site",
+    "versions",
+]

@@ -1,0 +1,101 @@
+"""Named versions of the parts of the site, and the schedule that moves the site's version.
+
+A version is the time, in microseconds, when that part of the site last changed; one write
+to the shared cache invalidates every page that shows the part, on every app server.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger("newsroom.pagecache")
+
+SITE = "site"
+_PREFIX = "pagecache:v:"
+
+
+def article(pk) -> str:
+    return f"article:{pk}"
+
+
+def touch(*names: str) -> None:
+    """Mark these parts of the site as changed, once the current transaction commits."""
+    names = tuple(dict.fromkeys(names))
+    if names:
+        transaction.on_commit(lambda: _bump(names))
+
+
+def touch_site() -> None:
+    touch(SITE)
+
+
+def touch_article(*pks) -> None:
+    touch(*(article(pk) for pk in pks if pk is not None))
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000
+
+
+def _bump(names) -> None:
+    now = _now_us()
+    try:
+        cache.set_many({_PREFIX + name: now for name in names}, timeout=None)
+        if SITE in names:
+            # What is scheduled may have changed with it: ask again on the next request.
+            cache.delete(_SCHEDULE_KEY)
+    except Exception:
+        # With the cache unreachable nothing can be served from it either; the pages are
+        # re-rendered once it is back, because its entries are gone or their versions
+        # are older than the ones written next.
+        logger.warning("Could not record a change of %s in the cache.", ", ".join(names))
+
+
+def versions(names) -> dict[str, int]:
+    """The current version of each name; a name never seen before starts now."""
+    keys = {_PREFIX + name: name for name in names}
+    found = cache.get_many(list(keys))
+    missing = {key: _now_us() for key in keys if key not in found}
+    if missing:
+        # add() keeps a value another server wrote in the meantime; read back what stuck.
+        for key, value in missing.items():
+            cache.add(key, value, timeout=None)
+        found.update(cache.get_many(list(missing)))
+    return {keys[key]: value for key, value in found.items()}
+
+
+# When something scheduled next changes what readers see ------------------------------------
+
+_SCHEDULE_KEY = "pagecache:next-change"
+_schedule = None
+
+
+def register_schedule(function) -> None:
+    """function() -> the next datetime at which public content changes by itself, or None."""
+    global _schedule
+    _schedule = function
+
+
+def _next_change_us() -> int:
+    moment = _schedule() if _schedule is not None else None
+    return int(moment.timestamp() * 1_000_000) if moment is not None else 0
+
+
+def current(names) -> dict[str, int]:
+    """versions(), after moving the site's version if a scheduled moment has passed.
+
+    One round trip to the cache on most requests.
+    """
+    keys = {_PREFIX + name: name for name in names}
+    found = cache.get_many([_SCHEDULE_KEY, *keys])
+    next_change = found.pop(_SCHEDULE_KEY, None)
+    if next_change is None or (next_change and next_change <= _now_us()):
+        if next_change:
+            _bump([SITE])
+        cache.set(_SCHEDULE_KEY, _next_change_us(), timeout=None)
+        return versions(names)
+    if len(found) < len(keys):
+        return versions(names)
+    return {keys[key]: value for key, value in found.items()}
