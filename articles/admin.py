@@ -19,7 +19,7 @@ from reversion.models import Version
 from authors.models import Author
 
 from . import preview, revisions, services, workflow
-from .models import Article, Byline, Correction, Section, Tag, Transition
+from .models import Article, Byline, Correction, Redirect, Section, Tag, Transition
 from .paginator import EstimatedCountPaginator
 
 
@@ -608,3 +608,19 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_path", "target_link", "source", "site", "created_at")
+    list_filter = ("source",)
+    search_fields = ("old_path", "target")
+    date_hierarchy = "created_at"
+    fields = ("old_path", "target", "source", "site", "created_at")
+    readonly_fields = ("created_at",)
+    list_per_page = 100
+
+    @admin.display(description=_("new address"), ordering="target")
+    def target_link(self, obj):
+        # Only addresses the model accepts (a path, or http/https) are ever stored here.
+        return format_html('<a href="{}" rel="noopener">{}</a>', obj.target, obj.target)

@@ -27,6 +27,7 @@ ROLES = {
         ("articles", "section", ["add", "change", "delete", "view"]),
         ("articles", "tag", ["add", "change", "delete", "view"]),
         ("articles", "transition", ["view"]),
+        ("articles", "redirect", ["add", "change", "delete", "view"]),
         ("authors", "author", ["add", "change", "delete", "view"]),
     ],
     # The comments app gives this group its moderation permissions.
@@ -60,8 +61,13 @@ def setup_roles(apps=global_apps):
         ensure_permissions(label, apps)
     groups = {}
     for name, rules in ROLES.items():
+        # A migration's registry may predate a model (redirects): its rule waits for the
+        # migration that adds the model and applies the roles again.
         codenames = [
-            (app, f"{action}_{model}") for app, model, actions in rules for action in actions
+            (app, f"{action}_{model}")
+            for app, model, actions in rules
+            if _has_model(apps, app, model)
+            for action in actions
         ] + [("articles", codename) for codename in CUSTOM[name]]
         permissions = [
             Permission.objects.get(content_type__app_label=app, codename=codename)
@@ -75,3 +81,11 @@ def setup_roles(apps=global_apps):
         group.permissions.add(*permissions)
         groups[name] = group
     return groups
+
+
+def _has_model(apps, app_label, model_name):
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
