@@ -6,8 +6,8 @@ Every person, place, company and event there is invented. Stories are assembled 
 makes `seed_demo` safe to run again.
 
 A story template (one `[[story]]` table in demo/content/stories/<section>.toml) has:
-`headlines` (the n-th use of a template in the demo takes the n-th), `standfirsts` (one is
-chosen); `lead` (paragraphs before the
+`headlines` and `standfirsts`, paired by position: the n-th use of a template in the demo takes
+the n-th of each, so no two demo articles share either; `lead` (paragraphs before the
 subheading), `subheads` (one is chosen), `rest` (paragraphs after it), `extras` (optional
 paragraphs; each story uses some), `closing`, `caption`, `tags` (the first is the main one),
 `source`, an optional `quote` (speaker slot, role, words) and `social` post (account, words).
@@ -214,15 +214,19 @@ def _social_post(name, words, post_id, posted):
 
 
 def compose(template, rng, variant=0, *, posted=None):
-    """Write one story from `template`. `variant` picks the headline, so repeated uses of a
-    template read differently; `posted` (a date) enables the embedded social post, if any."""
+    """Write one story from `template`. `variant` picks the headline and the standfirst, so
+    repeated uses of a template read differently; `posted` (a date) enables the embedded
+    social post, if any."""
     fills = _fills(template, rng)
 
     def fill(text):
         return text.format_map(fills)
 
     headline = fill(template.headlines[variant % len(template.headlines)])
-    standfirst = fill(rng.choice(template.standfirsts))
+    standfirst = fill(template.standfirsts[variant % len(template.standfirsts)])
+    # A draw the standfirst once took: spent still, so that every later choice, and with them
+    # each story of a newsroom seeded before, stays as it was.
+    rng.randrange(2)
     source = template.source
     if source == "Newsroom reporting" and rng.random() < 0.25:
         source = SOURCE_WITH_AGENCIES
