@@ -377,7 +377,10 @@ def archive_stories(seed, count):
     ]
 
 
-# --- Readers' comments -------------------------------------------------------------------------
+# --- Corrections and readers' comments ----------------------------------------------------------
 
+_EXTRAS = _load("extras.toml")
+# {"slug", "kind", "hours", "text"}: notes the editors added to published demo stories.
+CORRECTIONS = _EXTRAS["corrections"]
 # {"readers", "openers", "replies", "pending"}; a reader is [name, website].
-COMMENTS = _load("extras.toml")["comments"]
+COMMENTS = _EXTRAS["comments"]

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Byline, Section, Tag
+from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
 from demo import pictures
 
@@ -36,6 +36,7 @@ def counts():
             status=Article.Status.PUBLISHED, published_at__gt=now
         ).count(),
         "bylines": Byline.objects.count(),
+        "corrections": Correction.objects.count(),
         "users": get_user_model().objects.count(),
     }
 
@@ -52,6 +53,7 @@ def test_seed_demo_builds_a_newsroom_once_and_prints_the_editor_login(client, pr
     assert first["scheduled"] >= 1
     assert first["public"] >= 50
     assert first["bylines"] >= first["articles"]
+    assert first["corrections"] >= 2
 
     [password] = LOGIN.findall(first_output)
     assert client.login(username="editor", password=password)

@@ -3,19 +3,20 @@
 import os
 import secrets
 import time
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import roles
-from articles.models import Article, Byline, Section, Tag
+from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
 from demo import newsroom, pictures
 
@@ -28,9 +29,10 @@ EDITOR_USERNAME = "editor"
 class Command(BaseCommand):
     help = (
         "Build the demo newsroom: 7 sections, 9 authors with portraits, tags, and 66 articles "
-        "with illustrations (60 published over the last four weeks, 3 drafts, 3 scheduled), "
-        "plus an editor 'editor' whose password is kept in var/demo-editor-password. "
-        "Running it again changes nothing that exists and duplicates nothing."
+        "with illustrations (60 published over the last four weeks, 3 drafts, 3 scheduled) "
+        "and a few correction notes, plus an editor 'editor' whose password is kept in "
+        "var/demo-editor-password. Running it again changes nothing that exists and "
+        "duplicates nothing."
     )
 
     def handle(self, *args, **options):
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         editor, password = self.ensure_editor()
         sections, tags, authors = self.seed_catalogue()
         self.seed_articles(sections, tags, authors, editor)
+        self.seed_corrections()
         self.stdout.write(f"Demo content ready ({time.monotonic() - started:.1f}s).")
 
         self.stdout.write("")
@@ -148,6 +151,28 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo articles: {created} created, {len(specs) - created} already there."
         )
+
+    @transaction.atomic
+    def seed_corrections(self):
+        """The editors' notes on published stories, each added once."""
+        added = 0
+        for note in newsroom.CORRECTIONS:
+            article = Article.objects.filter(slug=note["slug"]).first()
+            if article is None or article.published_at is None:
+                raise CommandError(
+                    f"A correction in demo/content/extras.toml names {note['slug']!r}, which "
+                    "is not a published demo article."
+                )
+            _, is_new = Correction.objects.get_or_create(
+                article=article,
+                text=note["text"],
+                defaults={
+                    "kind": Correction.Kind(note["kind"]),
+                    "created_at": article.published_at + timedelta(hours=note["hours"]),
+                },
+            )
+            added += is_new
+        self.stdout.write(f"Corrections: {added} added.")
 
 
 def attach_image(instance, field_name, filename, render):
