@@ -19,6 +19,7 @@ from articles import roles
 from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
 from demo import newsroom, pictures
+from newsroom import images
 
 # Every generated name, number and picture follows from this seed, so a second run finds the
 # rows of the first by their slugs. Changing it would add a second, different set of articles.
@@ -29,10 +30,10 @@ EDITOR_USERNAME = "editor"
 class Command(BaseCommand):
     help = (
         "Build the demo newsroom: 7 sections, 9 authors with portraits, tags, and 66 articles "
-        "with illustrations (60 published over the last four weeks, 3 drafts, 3 scheduled) "
-        "and a few correction notes, plus an editor 'editor' whose password is kept in "
-        "var/demo-editor-password. Running it again changes nothing that exists and "
-        "duplicates nothing."
+        "with illustrations and their renditions (60 published over the last four weeks, 3 "
+        "drafts, 3 scheduled) and a few correction notes, plus an editor 'editor' whose "
+        "password is kept in var/demo-editor-password. Running it again changes nothing that "
+        "exists (but adds missing renditions) and duplicates nothing."
     )
 
     def handle(self, *args, **options):
@@ -109,6 +110,7 @@ class Command(BaseCommand):
             render = partial(pictures.render_portrait, spec.name, spec.colour)
             if not spec.is_agency and attach_image(author, "photo", f"{spec.slug}.jpg", render):
                 author.save()
+            add_renditions(author, "photo", "photo_renditions", images.PORTRAIT_WIDTHS)
             authors[spec.slug] = author
         return sections, tags, authors
 
@@ -138,6 +140,8 @@ class Command(BaseCommand):
                     },
                 )
                 if not is_new:
+                    # Renditions only: a demo loaded before the seed made them gets them now.
+                    add_renditions(article, "hero_image", "hero_renditions", images.HERO_WIDTHS)
                     continue
                 Byline.objects.bulk_create(
                     Byline(article=article, author=authors[slug], position=position)
@@ -147,6 +151,7 @@ class Command(BaseCommand):
                 render = partial(pictures.render_hero, spec.image_seed)
                 if attach_image(article, "hero_image", f"demo-{spec.slug}.jpg", render):
                     article.save()
+                add_renditions(article, "hero_image", "hero_renditions", images.HERO_WIDTHS)
                 created += 1
         self.stdout.write(
             f"Demo articles: {created} created, {len(specs) - created} already there."
@@ -192,3 +197,16 @@ def attach_image(instance, field_name, filename, render):
         # without a name as no file at all.
         file.save(filename, ContentFile(render(), name=filename), save=False)
     return True
+
+
+def add_renditions(instance, picture, field, widths):
+    """Make the renditions of `instance`'s picture if it has none, as an upload in the admin
+    would have them: pages then offer readers resized copies, never the full-size original.
+
+    Stored with update(), as make_renditions does: new renditions are not an edit of the row.
+    """
+    if not getattr(instance, picture) or getattr(instance, field):
+        return
+    renditions = images.make_renditions(getattr(instance, picture), widths)
+    type(instance).objects.filter(pk=instance.pk).update(**{field: renditions})
+    setattr(instance, field, renditions)
