@@ -43,8 +43,10 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 
 # Local development defaults to DEBUG=true (the development secret key is only accepted then);
-# set DEBUG=false in the environment or on the command line to override it.
+# set DEBUG=false in the environment or on the command line to override it. DEMO=true installs
+# the demo app, whose seed_demo and seed_demo_comments commands load the demo newsroom.
 run seed: export DEBUG ?= true
+run seed: export DEMO ?= true
 
 run: install ## Migrate, load the demo newsroom and serve it on http://127.0.0.1:8000
 	@echo "==> Applying migrations"

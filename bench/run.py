@@ -156,11 +156,11 @@ def arguments(description, *, duration, extra=()):
 
 
 def prepare(env, database_url, articles):
-    """The scaled newsroom: loaded once (seed_demo changes nothing the second time)."""
+    """The scaled newsroom: loaded once (bench/dataset.py adds nothing the second time)."""
     create_database(database_url)
     print(f"==> Preparing {database_url} with {articles:,} archive articles")
     run(PYTHON, "manage.py", "migrate", "--verbosity", "0", env=env)
-    run(PYTHON, "manage.py", "seed_demo", "--articles", str(articles), env=env)
+    run(PYTHON, "bench/dataset.py", "--articles", str(articles), env=env)
     run(PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0", env=env)
     run(PYTHON, "manage.py", "shell", "-c", "from django.db import connection; "
         "connection.cursor().execute('VACUUM ANALYZE')", env=env)  # fmt: skip

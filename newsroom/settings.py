@@ -97,6 +97,12 @@ INSTALLED_APPS = [
     "articles",
     "comments",
 ]
+# The demo newsroom (demo/: its content and the seed_demo and seed_demo_comments commands) is
+# for development: installed when DEMO is true, which it is by default only with DEBUG on.
+# `make run` and `make seed` turn it on, and so do the test settings; a production
+# configuration (DEBUG off, DEMO unset) never has it. Nothing in the other apps imports it.
+if env_bool("DEMO", default=DEBUG):
+    INSTALLED_APPS.append("demo")
 
 # Everything that sets security headers sits at the top, so responses that middleware
 # further down answers by itself (static files, and pages from the rendered-page cache,

@@ -1,0 +1,1 @@
+from tests.demo.conftest import project_dir, quick_illustrations  # noqa: F401  (fixtures)
