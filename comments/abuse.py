@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 HONEYPOT_FIELD = "contact_fax"
@@ -91,7 +92,7 @@ def check_form_token(token, *, article_id, discussion: DiscussionSettings, now=N
             "That was very quick. Please take a moment to read your comment, then post it.",
             code="too_fast",
         )
-    if age > settings.COMMENTS_FORM_MAX_AGE or age < -60:
+    if age > conf.FORM_MAX_AGE or age < -60:
         raise expired
 
 

@@ -1,7 +1,6 @@
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from . import moderation, privacy, services
+from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
 
@@ -312,7 +312,7 @@ class CommentAdmin(admin.ModelAdmin):
                 Comment.objects.filter(author_email__iexact=email).count() for email in addresses
             ),
             "selected": queryset.values_list("pk", flat=True),
-            "erase_text": settings.COMMENTS_ERASE_TEXT,
+            "erase_text": conf.ERASE_TEXT,
         }
         return render(request, "admin/comments/comment/erase_confirmation.html", context)
 

@@ -2,13 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from newsroom.sanitize import strip_control_characters
 
 from .abuse import HONEYPOT_FIELD
+from .conf import conf
 from .models import Comment, ModerationEvent
 
 
@@ -21,20 +21,20 @@ def clean_comment_body(value):
     value = clean_text(value)
     if not value:
         raise ValidationError("Please type your comment.", code="required")
-    if len(value) > settings.COMMENTS_MAX_LENGTH:
+    if len(value) > conf.MAX_LENGTH:
         raise ValidationError(
-            f"Your comment is too long (at most {settings.COMMENTS_MAX_LENGTH:,} characters).",
+            f"Your comment is too long (at most {conf.MAX_LENGTH:,} characters).",
             code="max_length",
         )
-    if len(value) < settings.COMMENTS_MIN_LENGTH:
+    if len(value) < conf.MIN_LENGTH:
         raise ValidationError("Your comment is too short.", code="min_length")
     return value
 
 
 def _limit_body(field):
-    field.max_length = settings.COMMENTS_MAX_LENGTH
-    field.widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
-    field.widget.attrs["minlength"] = settings.COMMENTS_MIN_LENGTH
+    field.max_length = conf.MAX_LENGTH
+    field.widget.attrs["maxlength"] = conf.MAX_LENGTH
+    field.widget.attrs["minlength"] = conf.MIN_LENGTH
     field.validators = [v for v in field.validators if "Length" not in type(v).__name__]
 
 
@@ -84,9 +84,9 @@ class CommentForm(forms.ModelForm):
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
         limits = {
-            "author_name": settings.COMMENTS_NAME_MAX_LENGTH,
-            "author_email": settings.COMMENTS_EMAIL_MAX_LENGTH,
-            "author_url": settings.COMMENTS_URL_MAX_LENGTH,
+            "author_name": conf.NAME_MAX_LENGTH,
+            "author_email": conf.EMAIL_MAX_LENGTH,
+            "author_url": conf.URL_MAX_LENGTH,
         }
         for name, limit in limits.items():
             field = self.fields[name]
@@ -130,13 +130,12 @@ class CommentForm(forms.ModelForm):
         return self._text(
             "author_name",
             empty_message="Please enter your name.",
-            too_long_message=f"Your name is too long (at most "
-            f"{settings.COMMENTS_NAME_MAX_LENGTH} characters).",
+            too_long_message=f"Your name is too long (at most {conf.NAME_MAX_LENGTH} characters).",
         )
 
     def clean_author_email(self):
         value = clean_text(self.cleaned_data.get("author_email"))
-        if len(value) > settings.COMMENTS_EMAIL_MAX_LENGTH:
+        if len(value) > conf.EMAIL_MAX_LENGTH:
             raise ValidationError("Please enter a valid email address.", code="invalid")
         return value
 
@@ -144,10 +143,9 @@ class CommentForm(forms.ModelForm):
         value = clean_text(self.cleaned_data.get("author_url"))
         if not value:
             return ""
-        if len(value) > settings.COMMENTS_URL_MAX_LENGTH:
+        if len(value) > conf.URL_MAX_LENGTH:
             raise ValidationError(
-                f"Your website address is too long (at most "
-                f"{settings.COMMENTS_URL_MAX_LENGTH} characters).",
+                f"Your website address is too long (at most {conf.URL_MAX_LENGTH} characters).",
                 code="max_length",
             )
         try:
@@ -212,13 +210,13 @@ def blank_form_html():
     once for the limits in the settings.
     """
     key = tuple(
-        getattr(settings, name)
+        getattr(conf, name)
         for name in (
-            "COMMENTS_NAME_MAX_LENGTH",
-            "COMMENTS_EMAIL_MAX_LENGTH",
-            "COMMENTS_URL_MAX_LENGTH",
-            "COMMENTS_MIN_LENGTH",
-            "COMMENTS_MAX_LENGTH",
+            "NAME_MAX_LENGTH",
+            "EMAIL_MAX_LENGTH",
+            "URL_MAX_LENGTH",
+            "MIN_LENGTH",
+            "MAX_LENGTH",
         )
     )
     html = _blank_forms.get(key)

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .conf import conf
 from .models import Comment, SpentLink
 
 MANAGE = "manage"
@@ -55,10 +56,10 @@ def _salt(kind):
 
 def _max_age(kind):
     return {
-        MANAGE: settings.COMMENTS_MANAGE_LINK_AGE,
-        MODERATE: settings.COMMENTS_MODERATION_LINK_AGE,
-        UNSUBSCRIBE: settings.COMMENTS_UNSUBSCRIBE_LINK_AGE,
-        CONFIRM: settings.COMMENTS_KEEP_UNCONFIRMED_DAYS * 24 * 60 * 60,
+        MANAGE: conf.MANAGE_LINK_AGE,
+        MODERATE: conf.MODERATION_LINK_AGE,
+        UNSUBSCRIBE: conf.UNSUBSCRIBE_LINK_AGE,
+        CONFIRM: conf.KEEP_UNCONFIRMED_DAYS * 24 * 60 * 60,
     }[kind]
 
 

@@ -9,10 +9,10 @@ import datetime
 import re
 from functools import cache
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 _LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
@@ -86,7 +86,7 @@ def _checker(path):
 
 
 def external_verdict(comment: Comment, request) -> str | None:
-    for path in settings.COMMENTS_SPAM_CHECKERS:
+    for path in conf.SPAM_CHECKERS:
         verdict = _checker(path)(comment, request)
         if verdict is not None:
             return Status(verdict)

@@ -3,7 +3,6 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from newsroom import pagecache
 
 from . import moderation, tasks
+from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
 Status = Comment.Status
@@ -61,11 +61,7 @@ def post_comment(
     comment.status = moderation.decide_status(
         comment, discussion=discussion, user=user, request=request
     )
-    if (
-        settings.COMMENTS_CONFIRM_EMAIL
-        and comment.status != Status.SPAM
-        and not moderation.is_moderator(user)
-    ):
+    if conf.CONFIRM_EMAIL and comment.status != Status.SPAM and not moderation.is_moderator(user):
         comment.status = Status.UNCONFIRMED
     comment.full_clean(exclude=["article", "parent", "user"])
     comment.save()
@@ -109,7 +105,7 @@ def _moderate(comment: Comment, status: str, by, *, via=Via.ADMIN, reason="") ->
         _enqueue(tasks.notify_reply, comment.pk)
     # Only a first decision is announced, never to spam (its address is often someone else's).
     if (
-        settings.COMMENTS_OUTCOME_EMAILS
+        conf.OUTCOME_EMAILS
         and was in (Status.PENDING, Status.UNCONFIRMED)
         and status in _OUTCOMES
         and not comment.is_staff_reply
@@ -171,9 +167,9 @@ def edit_refusal(comment: Comment, *, now=None, has_replies=None) -> str | None:
         )
     if comment.status in (Status.PENDING, Status.UNCONFIRMED):
         return None
-    window = datetime.timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    window = datetime.timedelta(seconds=conf.EDIT_WINDOW)
     if (now or timezone.now()) - comment.created_at > window:
-        minutes = settings.COMMENTS_EDIT_WINDOW // 60
+        minutes = conf.EDIT_WINDOW // 60
         return (
             f"A published comment can be changed for {minutes} minutes after it is posted, "
             "and that time has passed."

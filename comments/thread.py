@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.dates import MONTHS
 
 from newsroom.sanitize import format_escaped
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 PENDING_SALT = "comments.pending"
@@ -21,7 +21,7 @@ def pending_token(comment: Comment) -> str:
 
 def pending_comment_id(token: str) -> int | None:
     try:
-        value = signing.loads(token, salt=PENDING_SALT, max_age=settings.COMMENTS_PENDING_TOKEN_AGE)
+        value = signing.loads(token, salt=PENDING_SALT, max_age=conf.PENDING_TOKEN_AGE)
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None
@@ -189,6 +189,6 @@ def render_entries(entries, *, is_open, site_name):
         "is_open": is_open,
         "site_name": site_name,
         "months": {number: str(name) for number, name in MONTHS.items()},
-        "manage_days": settings.COMMENTS_MANAGE_LINK_AGE // 86400,
+        "manage_days": conf.MANAGE_LINK_AGE // 86400,
     }
     return format_escaped("{}" * len(entries), *(_comment_html(e, **options) for e in entries))

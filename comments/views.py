@@ -15,7 +15,6 @@ text under a name the attacker chooses, which anyone can do with the form itself
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -29,6 +28,7 @@ from newsroom import sanitize
 from newsroom.http import client_ip
 
 from . import abuse, links, moderation, services
+from .conf import conf
 from .forms import CommentForm, CommentTextForm, ModerationReasonForm
 from .models import Comment, DiscussionSettings, ModerationEvent
 from .thread import pending_token
@@ -217,7 +217,7 @@ def _manage_context(comment, token, *, form=None, refusal=None, notice=None):
         form = CommentTextForm(instance=comment)
     edit_until = None
     if why_not is None and comment.status == Comment.Status.APPROVED:
-        edit_until = comment.created_at + datetime.timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+        edit_until = comment.created_at + datetime.timedelta(seconds=conf.EDIT_WINDOW)
     return {
         "comment": comment,
         "article": comment.article,
@@ -227,9 +227,8 @@ def _manage_context(comment, token, *, form=None, refusal=None, notice=None):
         "form": form if why_not is None else None,
         "edit_refusal": refusal or why_not,
         "edit_until": edit_until,
-        "edit_minutes": settings.COMMENTS_EDIT_WINDOW // 60,
-        "link_until": comment.created_at
-        + datetime.timedelta(seconds=settings.COMMENTS_MANAGE_LINK_AGE),
+        "edit_minutes": conf.EDIT_WINDOW // 60,
+        "link_until": comment.created_at + datetime.timedelta(seconds=conf.MANAGE_LINK_AGE),
         "notice": NOTICES.get(notice),
     }
 
@@ -291,7 +290,7 @@ def withdraw(request, token):
     except services.NotAllowed as refusal:
         return _problem(request, links.LinkError(refusal.status, refusal.message))
     context["done"] = True
-    context["keep_days"] = settings.COMMENTS_KEEP_REJECTED_DAYS
+    context["keep_days"] = conf.KEEP_REJECTED_DAYS
     return _page(request, "withdraw", context)
 
 
@@ -346,7 +345,7 @@ def moderate(request, token):
         "verb": MODERATOR_VERBS[action],
         "form": form,
         "moderator": moderator,
-        "outcome_emails": settings.COMMENTS_OUTCOME_EMAILS,
+        "outcome_emails": conf.OUTCOME_EMAILS,
     }
     if request.method != "POST":
         return _page(request, "moderate", context)
@@ -441,10 +440,10 @@ def privacy(request):
         {
             "custom_text": sanitize.render_comment_text(notice) if notice else None,
             "settings_days": {
-                "ip": settings.COMMENTS_KEEP_IP_DAYS,
-                "rejected": settings.COMMENTS_KEEP_REJECTED_DAYS,
-                "unconfirmed": settings.COMMENTS_KEEP_UNCONFIRMED_DAYS,
+                "ip": conf.KEEP_IP_DAYS,
+                "rejected": conf.KEEP_REJECTED_DAYS,
+                "unconfirmed": conf.KEEP_UNCONFIRMED_DAYS,
             },
-            "contact": settings.COMMENTS_PRIVACY_CONTACT,
+            "contact": conf.PRIVACY_CONTACT,
         },
     )
