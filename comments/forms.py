@@ -4,12 +4,14 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.sanitize import strip_control_characters
 
+from . import abuse
 from .abuse import HONEYPOT_FIELD
 from .conf import conf
-from .models import Comment, ModerationEvent
+from .models import Comment, DiscussionSettings, ModerationEvent
 
 
 def clean_text(value):
@@ -76,8 +78,12 @@ class CommentForm(forms.ModelForm):
             "body": {"required": "Please type your comment."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article=None, discussion=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and article is None:
+            raise TypeError("A submitted comment form needs the article it was shown under.")
+        self.article = article
+        self.discussion = discussion
         self.fields[HONEYPOT_FIELD] = forms.CharField(
             label="Leave this field empty",
             required=False,
@@ -159,6 +165,29 @@ class CommentForm(forms.ModelForm):
 
     def clean_body(self):
         return clean_comment_body(self.cleaned_data.get("body"))
+
+    def clean(self):
+        """Machine traffic: the hidden field filled in, or a form not served for this article."""
+        cleaned = super().clean()
+        refusal = abuse.check_honeypot(cleaned.get(HONEYPOT_FIELD)) or abuse.check_form_token(
+            cleaned.get("token"),
+            article_id=self.article.pk,
+            discussion=self.discussion or DiscussionSettings.load(),
+        )
+        if refusal is not None:
+            raise ValidationError(refusal.message, code=refusal.code)
+        return cleaned
+
+    def refusal(self) -> abuse.Refusal:
+        """What the commenter is told above an invalid form."""
+        field_errors = [name for name in self.errors if name in self.fields]
+        if not field_errors:
+            for error in self.non_field_errors().as_data():
+                return abuse.Refusal(abuse.Code(error.code), error.messages[0])
+        return abuse.Refusal(
+            abuse.Code.INVALID,
+            _("Your comment could not be posted. Please correct the errors below."),
+        )
 
 
 class CommentTextForm(forms.ModelForm):

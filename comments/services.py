@@ -2,14 +2,17 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from newsroom import pagecache
+from newsroom.http import client_ip
 
-from . import moderation, tasks
+from . import abuse, moderation, tasks
+from .abuse import Code, Refusal
 from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
@@ -35,20 +38,68 @@ def _record(comment, action, *, via, by=None, reason=""):
     ModerationEvent.objects.create(comment=comment, action=action, via=via, by=by, reason=reason)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Facts:
+    """What the request says about who is posting, beside what they typed."""
+
+    ip: str | None = None
+    user_agent: str = ""
+    user: object = None
+    # Handed to the pluggable spam checkers (COMMENTS_SPAM_CHECKERS), which take it.
+    request: object = None
+
+    @classmethod
+    def from_request(cls, request) -> "Facts":
+        return cls(
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+            user=getattr(request, "user", None),
+            request=request,
+        )
+
+
 def post_comment(
-    *,
-    comment: Comment,
-    discussion: DiscussionSettings,
-    user=None,
-    request=None,
-    email_link: bool = False,
-):
-    """Decide a new comment's status and save it (raises moderation.CommentsClosed).
+    *, article, form, facts: Facts, discussion: DiscussionSettings | None = None
+) -> Comment | Refusal:
+    """Take in a comment whose form is valid: the saved comment, or why it was refused.
+
+    In this order: the comment replied to, whether the discussion is open, duplicates and
+    floods, then the moderation rules decide the status and the comment is saved.
+    """
+    discussion = discussion or DiscussionSettings.load()
+    data = form.cleaned_data
+    parent = None
+    if data.get("parent"):
+        parent = abuse.find_parent(data["parent"], article=article)
+        if parent is None:
+            return abuse.BAD_PARENT
+    if not moderation.comments_open(article, discussion=discussion):
+        return Refusal(Code.CLOSED, moderation.CLOSED_MESSAGE)
+    refusal = abuse.check_duplicate(
+        article=article,
+        parent=parent,
+        name=data["author_name"],
+        email=data["author_email"],
+        body=data["body"],
+    ) or abuse.check_rate_limits(ip=facts.ip, email=data["author_email"], discussion=discussion)
+    if refusal is not None:
+        return refusal
+    comment = form.save(commit=False)
+    comment.article = article
+    comment.parent = parent
+    comment.ip_address = facts.ip
+    comment.user_agent = facts.user_agent
+    return _save_new(comment, discussion, facts, email_link=data.get("email_link", False))
+
+
+@transaction.atomic
+def _save_new(comment: Comment, discussion: DiscussionSettings, facts: Facts, *, email_link):
+    """Decide a new comment's status and save it, with the emails it calls for.
 
     With COMMENTS_CONFIRM_EMAIL, a comment that would go to the queue or be published waits,
     unconfirmed, until its author follows the link mailed to them (moderators excepted).
     """
+    user = facts.user
     if comment.parent is not None:
         # Replies deeper than the settings allow join the thread at the deepest level.
         while comment.parent.depth >= discussion.max_depth and comment.parent.parent_id:
@@ -59,7 +110,7 @@ def post_comment(
     if user is not None and user.is_authenticated:
         comment.user = user
     comment.status = moderation.decide_status(
-        comment, discussion=discussion, user=user, request=request
+        comment, discussion=discussion, user=user, request=facts.request
     )
     if conf.CONFIRM_EMAIL and comment.status != Status.SPAM and not moderation.is_moderator(user):
         comment.status = Status.UNCONFIRMED
@@ -246,6 +297,10 @@ def confirm_comment(*, comment: Comment) -> Comment:
     if comment.status != Status.UNCONFIRMED:
         raise NotAllowed("This comment has already been confirmed.", status=410)
     status = moderation.decide_status(comment, discussion=discussion)
+    if status != Status.SPAM and not moderation.comments_open(
+        comment.article, discussion=discussion
+    ):
+        raise moderation.CommentsClosed
     if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(status=status):
         raise NotAllowed("This comment has already been confirmed.", status=410)
     comment.status = status

@@ -36,70 +36,53 @@ from .thread import pending_token
 ARTICLE_TEMPLATE = "articles/article_detail.html"
 
 
+# The HTTP status of each refusal; any other is 400.
+REFUSAL_STATUS = {
+    abuse.Code.CROSS_SITE: 403,
+    abuse.Code.CLOSED: 403,
+    abuse.Code.DUPLICATE: 409,
+    abuse.Code.RATE_LIMITED: 429,
+}
+
+
+def _cross_site(request, refusal):
+    return render(request, "comments/refused.html", {"refusal": refusal}, status=403)
+
+
 def _refuse(request, article, form, refusal):
-    if refusal.code == "bad_parent":
+    if refusal.code == abuse.Code.BAD_PARENT:
         # Offer a fresh top-level comment rather than the same impossible reply.
         form.data = form.data.copy()
         form.data["parent"] = ""
     context = article_page_context(article)
     context.update(comment_form=form, comment_refusal=refusal)
-    return render(request, ARTICLE_TEMPLATE, context, status=refusal.status)
+    status = REFUSAL_STATUS.get(refusal.code, 400)
+    return render(request, ARTICLE_TEMPLATE, context, status=status)
 
 
 @csrf_exempt
 @require_POST
 def post_comment(request, article_id):
-    try:
-        abuse.check_same_site(request)
-    except abuse.Refusal as refusal:
-        return render(request, "comments/refused.html", {"refusal": refusal}, status=403)
+    if refusal := abuse.check_same_site(request):
+        return _cross_site(request, refusal)
     article = get_object_or_404(Article.objects.public(), pk=article_id)
     discussion = DiscussionSettings.load()
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article=article, discussion=discussion)
     if not form.is_valid():
-        return _refuse(
-            request,
-            article,
-            form,
-            abuse.Refusal(
-                "Your comment could not be posted. Please correct the errors below.",
-                code="invalid",
-            ),
-        )
-    data = form.cleaned_data
-    try:
-        abuse.check_honeypot(data.get(abuse.HONEYPOT_FIELD))
-        abuse.check_form_token(data.get("token"), article_id=article.pk, discussion=discussion)
-        if not moderation.comments_open(article, discussion=discussion):
-            raise abuse.Refusal(moderation.CommentsClosed.message, code="closed", status=403)
-        parent = abuse.find_parent(data.get("parent"), article=article)
-        abuse.check_duplicate(
-            article=article,
-            parent=parent,
-            name=data["author_name"],
-            email=data["author_email"],
-            body=data["body"],
-        )
-        ip = client_ip(request)
-        abuse.check_rate_limits(ip=ip, email=data["author_email"], discussion=discussion)
-        comment = form.save(commit=False)
-        comment.article = article
-        comment.parent = parent
-        comment.ip_address = ip
-        comment.user_agent = request.headers.get("User-Agent", "")[:500]
-        user = getattr(request, "user", None)
-        comment = services.post_comment(
-            comment=comment,
-            discussion=discussion,
-            user=user,
-            request=request,
-            email_link=data.get("email_link", False),
-        )
-    except abuse.Refusal as refusal:
-        return _refuse(request, article, form, refusal)
-    except moderation.CommentsClosed:
-        refusal = abuse.Refusal(moderation.CommentsClosed.message, code="closed", status=403)
-        return _refuse(request, article, form, refusal)
+        return _refuse(request, article, form, form.refusal())
+    outcome = services.post_comment(
+        article=article,
+        form=form,
+        facts=services.Facts.from_request(request),
+        discussion=discussion,
+    )
+    if isinstance(outcome, abuse.Refusal):
+        return _refuse(request, article, form, outcome)
+    return _posted(article, outcome, discussion)
+
+
+def _posted(article, comment, discussion):
+    """Post/redirect/get to the comment, or to the discussion when it went to spam."""
     url = article.get_absolute_url()
     # The signed token shows the poster, and only them, their comment and its private link
     # in the one uncached response that follows.
@@ -131,10 +114,8 @@ def comment_page(comment, discussion):
 @csrf_exempt
 @require_POST
 def report_comment(request, comment_id):
-    try:
-        abuse.check_same_site(request)
-    except abuse.Refusal as refusal:
-        return render(request, "comments/refused.html", {"refusal": refusal}, status=403)
+    if refusal := abuse.check_same_site(request):
+        return _cross_site(request, refusal)
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=comment_id)
     if not comment.article.is_public:
         raise Http404("No such comment.")
@@ -175,9 +156,7 @@ def _problem(request, error):
 
 
 def _from_elsewhere(request):
-    try:
-        abuse.check_same_site(request)
-    except abuse.Refusal:
+    if abuse.check_same_site(request):
         message = "This request came from another website."
         return _problem(request, links.LinkError(403, message))
     return None
