@@ -48,7 +48,11 @@ class Thread:
 
 
 def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, pending=None):
-    """Nest the comments (oldest first among replies) and page the top-level ones."""
+    """Nest the comments (oldest first among replies) and page the top-level ones.
+
+    `comments` are a thread's approved comments in (created_at, pk) order; which page shows
+    a comment is Comment.thread_page's answer, and the paging here must agree with it.
+    """
     comments = list(comments)
     count = len(comments)
     if pending is not None:
@@ -65,10 +69,7 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
         top.reverse()
     paginator = Paginator(top, discussion.per_page)
     if pending is not None and page_number is None:
-        root = pending
-        while root.parent_id in by_id:
-            root = by_id[root.parent_id]
-        page_number = top.index(root) // discussion.per_page + 1
+        page_number = pending.thread_page(discussion)
     page = paginator.get_page(page_number)
     entries = []
     seen = set()

@@ -87,7 +87,7 @@ def _posted(article, comment, discussion):
     # The signed token shows the poster, and only them, their comment and its private link
     # in the one uncached response that follows.
     if comment.status == Comment.Status.APPROVED:
-        page = comment_page(comment, discussion)
+        page = comment.thread_page(discussion)
         query = f"?cpage={page}&" if page > 1 else "?"
         return HttpResponseRedirect(
             f"{url}{query}posted={pending_token(comment)}#comment-{comment.pk}"
@@ -96,19 +96,6 @@ def _posted(article, comment, discussion):
         return HttpResponseRedirect(f"{url}?pending={pending_token(comment)}#comment-{comment.pk}")
     # Spam is kept for the moderators; the poster is told nothing that helps a spammer.
     return HttpResponseRedirect(f"{url}#comments")
-
-
-def comment_page(comment, discussion):
-    """The page of the thread that shows a comment (its top-level ancestor's page)."""
-    root = comment
-    while root.parent_id:
-        root = Comment.objects.only("pk", "parent_id", "created_at").get(pk=root.parent_id)
-    top = Comment.objects.approved().filter(article_id=comment.article_id, parent__isnull=True)
-    if discussion.order == DiscussionSettings.Order.NEWEST:
-        before = top.filter(created_at__gt=root.created_at).count()
-    else:
-        before = top.filter(created_at__lt=root.created_at).count()
-    return before // discussion.per_page + 1
 
 
 @csrf_exempt
