@@ -4,6 +4,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.sanitize import strip_control_characters
@@ -22,14 +23,15 @@ def clean_comment_body(value):
     """A comment's text as every form accepts it: present, not too short, not too long."""
     value = clean_text(value)
     if not value:
-        raise ValidationError("Please type your comment.", code="required")
+        raise ValidationError(_("Please type your comment."), code="required")
     if len(value) > conf.MAX_LENGTH:
         raise ValidationError(
-            f"Your comment is too long (at most {conf.MAX_LENGTH:,} characters).",
+            _("Your comment is too long (at most %(limit)s characters).")
+            % {"limit": f"{conf.MAX_LENGTH:,}"},
             code="max_length",
         )
     if len(value) < conf.MIN_LENGTH:
-        raise ValidationError("Your comment is too short.", code="min_length")
+        raise ValidationError(_("Your comment is too short."), code="min_length")
     return value
 
 
@@ -44,11 +46,11 @@ class CommentForm(forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
-        label="Save my name, email, and website in this browser for the next time I comment.",
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
     email_link = forms.BooleanField(
-        label="Email me a private link to change or withdraw this comment",
+        label=_("Email me a private link to change or withdraw this comment"),
         required=False,
     )
 
@@ -56,26 +58,26 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ("author_name", "author_email", "author_url", "body", "notify_replies")
         labels = {
-            "author_name": "Name",
-            "author_email": "Email",
-            "author_url": "Website",
-            "body": "Comment",
-            "notify_replies": "Notify me of replies by email",
+            "author_name": _("Name"),
+            "author_email": _("Email"),
+            "author_url": _("Website"),
+            "body": _("Comment"),
+            "notify_replies": _("Notify me of replies by email"),
         }
         help_texts = {"author_email": "", "body": ""}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 7}),
         }
         error_messages = {
-            "author_name": {"required": "Please enter your name."},
+            "author_name": {"required": _("Please enter your name.")},
             "author_email": {
-                "required": "Please enter your email address.",
-                "invalid": "Please enter a valid email address.",
+                "required": _("Please enter your email address."),
+                "invalid": _("Please enter a valid email address."),
             },
             "author_url": {
-                "invalid": "Please enter a website address starting with http:// or https://."
+                "invalid": _("Please enter a website address starting with http:// or https://.")
             },
-            "body": {"required": "Please type your comment."},
+            "body": {"required": _("Please type your comment.")},
         }
 
     def __init__(self, *args, article=None, discussion=None, **kwargs):
@@ -85,7 +87,7 @@ class CommentForm(forms.ModelForm):
         self.article = article
         self.discussion = discussion
         self.fields[HONEYPOT_FIELD] = forms.CharField(
-            label="Leave this field empty",
+            label=_("Leave this field empty"),
             required=False,
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
@@ -121,7 +123,7 @@ class CommentForm(forms.ModelForm):
             Div(HONEYPOT_FIELD, css_class="comment-hp", aria_hidden="true"),
             # "parent" and "token" differ from one page to the next: the template writes
             # them, so the rest of a blank form can be rendered once (blank_form_html).
-            Submit("submit", "Post comment", css_class="comment-submit"),
+            Submit("submit", _("Post comment"), css_class="comment-submit"),
         )
 
     def _text(self, name, *, empty_message, too_long_message):
@@ -135,14 +137,15 @@ class CommentForm(forms.ModelForm):
     def clean_author_name(self):
         return self._text(
             "author_name",
-            empty_message="Please enter your name.",
-            too_long_message=f"Your name is too long (at most {conf.NAME_MAX_LENGTH} characters).",
+            empty_message=_("Please enter your name."),
+            too_long_message=_("Your name is too long (at most %(limit)s characters).")
+            % {"limit": conf.NAME_MAX_LENGTH},
         )
 
     def clean_author_email(self):
         value = clean_text(self.cleaned_data.get("author_email"))
         if len(value) > conf.EMAIL_MAX_LENGTH:
-            raise ValidationError("Please enter a valid email address.", code="invalid")
+            raise ValidationError(_("Please enter a valid email address."), code="invalid")
         return value
 
     def clean_author_url(self):
@@ -151,14 +154,15 @@ class CommentForm(forms.ModelForm):
             return ""
         if len(value) > conf.URL_MAX_LENGTH:
             raise ValidationError(
-                f"Your website address is too long (at most {conf.URL_MAX_LENGTH} characters).",
+                _("Your website address is too long (at most %(limit)s characters).")
+                % {"limit": conf.URL_MAX_LENGTH},
                 code="max_length",
             )
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
             raise ValidationError(
-                "Please enter a website address starting with http:// or https://.",
+                _("Please enter a website address starting with http:// or https://."),
                 code="invalid",
             ) from None
         return value
@@ -196,10 +200,10 @@ class CommentTextForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ("body",)
-        labels = {"body": "Your comment"}
+        labels = {"body": _("Your comment")}
         help_texts = {"body": ""}
         widgets = {"body": forms.Textarea(attrs={"rows": 7})}
-        error_messages = {"body": {"required": "Please type your comment."}}
+        error_messages = {"body": {"required": _("Please type your comment.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +212,7 @@ class CommentTextForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            "body", Submit("save", "Save the new text", css_class="comment-submit")
+            "body", Submit("save", _("Save the new text"), css_class="comment-submit")
         )
 
     def clean_body(self):
@@ -219,9 +223,9 @@ class ModerationReasonForm(forms.Form):
     """The reason kept with a decision not to publish (and told to the commenter, if on)."""
 
     reason = forms.ChoiceField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
-        choices=[("", "No reason given"), *ModerationEvent.Reason.choices],
+        choices=[("", _("No reason given")), *ModerationEvent.Reason.choices],
     )
 
 
@@ -236,9 +240,9 @@ def blank_form_html():
     """The crispy markup of an empty comment form: the same on every article page.
 
     Rendering it takes longer than the rest of a comment thread, so each process does it
-    once for the limits in the settings.
+    once for the limits in the settings, in each language.
     """
-    key = tuple(
+    key = (get_language(),) + tuple(
         getattr(conf, name)
         for name in (
             "NAME_MAX_LENGTH",

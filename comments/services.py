@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
 from newsroom.http import client_ip
@@ -208,11 +209,11 @@ def live_replies(comment: Comment):
 def edit_refusal(comment: Comment, *, now=None, has_replies=None) -> str | None:
     """Why the author may not change the text now, or None when they may."""
     if comment.status not in OWNED:
-        return "This comment can no longer be changed, because it is not in the discussion."
+        return _("This comment can no longer be changed, because it is not in the discussion.")
     if has_replies is None:
         has_replies = live_replies(comment).exists()
     if has_replies:
-        return (
+        return _(
             "This comment has replies, so its text can no longer change: "
             "the replies answer what it says now."
         )
@@ -221,10 +222,10 @@ def edit_refusal(comment: Comment, *, now=None, has_replies=None) -> str | None:
     window = datetime.timedelta(seconds=conf.EDIT_WINDOW)
     if (now or timezone.now()) - comment.created_at > window:
         minutes = conf.EDIT_WINDOW // 60
-        return (
-            f"A published comment can be changed for {minutes} minutes after it is posted, "
+        return _(
+            "A published comment can be changed for %(minutes)s minutes after it is posted, "
             "and that time has passed."
-        )
+        ) % {"minutes": minutes}
     return None
 
 
@@ -262,7 +263,7 @@ def withdraw_comment(*, comment: Comment) -> Comment:
     """The author takes their comment back: it leaves the discussion for good."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status not in OWNED:
-        raise NotAllowed("This comment has already left the discussion.", status=410)
+        raise NotAllowed(_("This comment has already left the discussion."), status=410)
     comment.status = Status.WITHDRAWN
     comment.moderated_at = timezone.now()
     comment.notify_replies = False
@@ -273,7 +274,7 @@ def withdraw_comment(*, comment: Comment) -> Comment:
 
 def set_reply_notifications(*, comment: Comment, on: bool) -> Comment:
     if comment.status not in OWNED:
-        raise NotAllowed("This comment has left the discussion, so it gets no replies.")
+        raise NotAllowed(_("This comment has left the discussion, so it gets no replies."))
     Comment.objects.filter(pk=comment.pk).update(notify_replies=on)
     comment.notify_replies = on
     return comment
@@ -295,14 +296,14 @@ def confirm_comment(*, comment: Comment) -> Comment:
     discussion = DiscussionSettings.load()
     comment = Comment.objects.select_related("article").get(pk=comment.pk)
     if comment.status != Status.UNCONFIRMED:
-        raise NotAllowed("This comment has already been confirmed.", status=410)
+        raise NotAllowed(_("This comment has already been confirmed."), status=410)
     status = moderation.decide_status(comment, discussion=discussion)
     if status != Status.SPAM and not moderation.comments_open(
         comment.article, discussion=discussion
     ):
         raise moderation.CommentsClosed
     if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(status=status):
-        raise NotAllowed("This comment has already been confirmed.", status=410)
+        raise NotAllowed(_("This comment has already been confirmed."), status=410)
     comment.status = status
     pagecache.touch_article(comment.article_id)
     _record(comment, Action.CONFIRMED, via=Via.COMMENTER)

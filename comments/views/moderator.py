@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -17,9 +18,9 @@ MODERATOR_SERVICES = {
     "remove": services.remove_comment,
 }
 MODERATOR_VERBS = {
-    "approve": ("Approve", "approved"),
-    "spam": ("Mark as spam", "marked as spam"),
-    "remove": ("Remove", "removed"),
+    "approve": (_("Approve"), _("approved")),
+    "spam": (_("Mark as spam"), _("marked as spam")),
+    "remove": (_("Remove"), _("removed")),
 }
 
 
@@ -28,17 +29,24 @@ def _moderation_request(token):
     data = links.moderator_request(token)
     comment = Comment.objects.select_related("article").filter(pk=data["c"]).first()
     if comment is None:
-        raise links.LinkError(410, "This comment no longer exists.", title="Comment not found")
+        raise links.LinkError(
+            410, _("This comment no longer exists."), title=_("Comment not found")
+        )
     moderator = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
     if moderator is None or not moderator.has_perm("comments.moderate_comment"):
-        raise links.LinkError(403, "This link was sent to someone who may not moderate comments.")
+        raise links.LinkError(
+            403, _("This link was sent to someone who may not moderate comments.")
+        )
     links.check_unspent(data)
     if comment.status != Comment.Status.PENDING:
         raise links.LinkError(
             410,
-            f"This comment has been moderated already: it is now "
-            f"{comment.get_status_display().lower()}. Open it in the admin to change that.",
-            title="Already moderated",
+            _(
+                "This comment has been moderated already: it is now %(status)s. "
+                "Open it in the admin to change that."
+            )
+            % {"status": comment.get_status_display().lower()},
+            title=_("Already moderated"),
         )
     return data, comment, moderator
 
@@ -79,7 +87,7 @@ def moderate(request, token):
             locked = Comment.objects.select_for_update().select_related("article")
             comment = locked.get(pk=comment.pk)
             if comment.status != Comment.Status.PENDING:
-                raise links.LinkError(410, "This comment has been moderated already.")
+                raise links.LinkError(410, _("This comment has been moderated already."))
             MODERATOR_SERVICES[action](
                 comment=comment, by=moderator, via=ModerationEvent.Via.EMAIL_LINK, **extra
             )

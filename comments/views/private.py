@@ -8,6 +8,7 @@ browsers' Origin and Sec-Fetch-Site headers are checked as for the comment form.
 """
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .. import abuse, links
 
@@ -31,6 +32,6 @@ def problem(request, error):
 
 def from_elsewhere(request):
     if abuse.check_same_site(request):
-        message = "This request came from another website."
+        message = _("This request came from another website.")
         return problem(request, links.LinkError(403, message))
     return None

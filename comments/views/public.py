@@ -15,6 +15,7 @@ text under a name the attacker chooses, which anyone can do with the form itself
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -101,7 +102,7 @@ def report_comment(request, comment_id):
         return _cross_site(request, refusal)
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=comment_id)
     if not comment.article.is_public:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     first_report = abuse.first_report(comment_id=comment.pk, ip=client_ip(request))
     if first_report:
         services.report_comment(comment=comment)

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -14,29 +15,29 @@ from ..models import Comment
 from .private import from_elsewhere, page, problem
 
 STATUS_TEXT = {
-    Comment.Status.PENDING: "Waiting for a moderator. Until it is approved only you can see it.",
-    Comment.Status.UNCONFIRMED: (
+    Comment.Status.PENDING: _("Waiting for a moderator. Until it is approved only you can see it."),
+    Comment.Status.UNCONFIRMED: _(
         "Waiting for you to confirm your email address: follow the link in the email we sent. "
         "Moderators see it after that."
     ),
-    Comment.Status.APPROVED: "Published: everyone reading the article can see it.",
-    Comment.Status.REMOVED: "Not published: it was not accepted into the discussion.",
-    Comment.Status.WITHDRAWN: "Withdrawn by you. Nobody can read it any more.",
+    Comment.Status.APPROVED: _("Published: everyone reading the article can see it."),
+    Comment.Status.REMOVED: _("Not published: it was not accepted into the discussion."),
+    Comment.Status.WITHDRAWN: _("Withdrawn by you. Nobody can read it any more."),
 }
 
 
 def _status(comment):
     """How the page names the comment's state; spam is never called so to its poster."""
     shown = Comment.Status.REMOVED if comment.status == Comment.Status.SPAM else comment.status
-    label = "Not published" if shown == Comment.Status.REMOVED else comment.get_status_display()
+    label = _("Not published") if shown == Comment.Status.REMOVED else comment.get_status_display()
     return {"status_class": shown, "status_label": label, "status_text": STATUS_TEXT[shown]}
 
 
 NOTICES = {
-    "edited": "Your new text is saved.",
-    "held": "Your new text is saved. It now waits for a moderator before readers see it.",
-    "notify-on": "You will get an email when someone replies to this comment.",
-    "notify-off": "You will not get emails about replies to this comment.",
+    "edited": _("Your new text is saved."),
+    "held": _("Your new text is saved. It now waits for a moderator before readers see it."),
+    "notify-on": _("You will get an email when someone replies to this comment."),
+    "notify-off": _("You will not get emails about replies to this comment."),
 }
 
 
@@ -68,7 +69,7 @@ def _manage_context(comment, token, *, form=None, refusal=None, notice=None):
 def manage(request, token):
     """The commenter's private page: status, correction, reply emails, withdrawal."""
     try:
-        comment, _ = links.owned_comment(links.MANAGE, token)
+        comment, _data = links.owned_comment(links.MANAGE, token)
     except links.LinkError as error:
         return problem(request, error)
     if request.method != "POST":
@@ -84,7 +85,7 @@ def manage(request, token):
             services.set_reply_notifications(comment=comment, on=on)
             return HttpResponseRedirect(f"{here}?done=notify-{'on' if on else 'off'}")
         if action != "edit":
-            raise services.NotAllowed("That is not something this page can do.", status=400)
+            raise services.NotAllowed(_("That is not something this page can do."), status=400)
         form = CommentTextForm(request.POST, instance=Comment(body=comment.body))
         if not form.is_valid():
             context = _manage_context(comment, token, form=form)
@@ -103,10 +104,12 @@ def manage(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, token):
     try:
-        comment, _ = links.owned_comment(links.MANAGE, token)
+        comment, _data = links.owned_comment(links.MANAGE, token)
         if comment.status not in services.OWNED:
             raise links.LinkError(
-                410, "This comment has already left the discussion.", title="Already withdrawn"
+                410,
+                _("This comment has already left the discussion."),
+                title=_("Already withdrawn"),
             )
     except links.LinkError as error:
         return problem(request, error)
@@ -154,10 +157,10 @@ def unsubscribe(request, token):
 def confirm(request, token):
     """The commenter confirms their address: the comment goes on to moderation."""
     try:
-        comment, _ = links.owned_comment(links.CONFIRM, token)
+        comment, _data = links.owned_comment(links.CONFIRM, token)
         if comment.status != Comment.Status.UNCONFIRMED:
             raise links.LinkError(
-                410, "This comment has been confirmed already.", title="Already confirmed"
+                410, _("This comment has been confirmed already."), title=_("Already confirmed")
             )
     except links.LinkError as error:
         return problem(request, error)
@@ -171,7 +174,7 @@ def confirm(request, token):
     except services.NotAllowed as refusal:
         return problem(request, links.LinkError(refusal.status, refusal.message))
     except moderation.CommentsClosed:
-        error = links.LinkError(403, moderation.CommentsClosed.message, title="Comments closed")
+        error = links.LinkError(403, moderation.CommentsClosed.message, title=_("Comments closed"))
         return problem(request, error)
     context.update(
         done=True,
