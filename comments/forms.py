@@ -187,7 +187,8 @@ class CommentForm(forms.ModelForm):
         field_errors = [name for name in self.errors if name in self.fields]
         if not field_errors:
             for error in self.non_field_errors().as_data():
-                return abuse.Refusal(abuse.Code(error.code), error.messages[0])
+                if error.code in abuse.Code:
+                    return abuse.Refusal(abuse.Code(error.code), error.messages[0])
         return abuse.Refusal(
             abuse.Code.INVALID,
             _("Your comment could not be posted. Please correct the errors below."),
