@@ -1,11 +1,11 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import reversion
 from django import forms
-from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -192,10 +192,25 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-def count_of(queryset):
-    return Coalesce(
-        Subquery(queryset.order_by().values("article").annotate(n=Count("pk")).values("n")), 0
-    )
+@dataclass(frozen=True)
+class ArticleListColumn:
+    """A column another app adds to the article list, before the link to the site.
+
+    `column` is an @admin.display function of one article; `annotate`, when given, adds
+    what it reads to the list's queryset (one subquery rather than a query per row).
+    """
+
+    column: Callable
+    annotate: Callable | None = None
+
+
+# Filled by the apps that build on articles (comments adds its counts) from their admin.py.
+article_list_columns: list[ArticleListColumn] = []
+
+
+def add_article_list_column(column, *, annotate=None):
+    if all(extra.column is not column for extra in article_list_columns):
+        article_list_columns.append(ArticleListColumn(column, annotate))
 
 
 @admin.register(Article)
@@ -209,7 +224,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "byline_names",
         "publication_time",
         "modified_by",
-        "comment_counts",
         "view_link",
     )
     list_filter = ("status", ScheduleFilter, "section", AuthorFilter, MineFilter)
@@ -258,17 +272,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
-        if not django_apps.is_installed("comments"):
-            return queryset
-        # Looked up by name: articles does not import the comments app that builds on it.
-        # Subqueries rather than a join and GROUP BY, so only the listed rows are counted.
-        comments = django_apps.get_model("comments", "Comment").objects.filter(
-            article=OuterRef("pk")
-        )
-        return queryset.annotate(
-            approved_comments=count_of(comments.filter(status="approved")),
-            pending_comments=count_of(comments.filter(status="pending")),
-        )
+        for extra in article_list_columns:
+            if extra.annotate is not None:
+                queryset = extra.annotate(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        *columns, site_link = super().get_list_display(request)
+        return (*columns, *(extra.column for extra in article_list_columns), site_link)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["status"]
@@ -308,24 +319,6 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj.published_at is None:
             return "—"
         return timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
-
-    @admin.display(description=_("comments"))
-    def comment_counts(self, obj):
-        approved = getattr(obj, "approved_comments", None)
-        if approved is None:
-            return "—"
-        pending = obj.pending_comments
-        if pending:
-            url = reverse("admin:comments_comment_changelist")
-            return format_html(
-                '{} <a class="pending-comments" href="{}?article__id__exact={}&amp;status=pending">'
-                "({} waiting)</a>",
-                approved,
-                url,
-                obj.pk,
-                pending,
-            )
-        return approved
 
     @admin.display(description=_("Site"))
     def view_link(self, obj):

@@ -1,6 +1,11 @@
-"""Checks that turn away machine traffic and floods before a comment is considered."""
+"""Checks that turn away machine traffic and floods before a comment is considered.
+
+Each check is a plain function that returns a Refusal, or None when the submission passes.
+"""
 
 import time
+from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,27 +13,45 @@ from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 HONEYPOT_FIELD = "contact_fax"
 _TOKEN_SALT = "comments.form-token"
 
 
-class Refusal(Exception):
-    """A submission turned away, with the message the commenter reads and an HTTP status."""
+class Code(StrEnum):
+    INVALID = "invalid"
+    CROSS_SITE = "cross_site"
+    HONEYPOT = "honeypot"
+    TOKEN_INVALID = "token_invalid"
+    TOKEN_EXPIRED = "token_expired"
+    TOO_FAST = "too_fast"
+    BAD_PARENT = "bad_parent"
+    CLOSED = "closed"
+    DUPLICATE = "duplicate"
+    RATE_LIMITED = "rate_limited"
 
-    def __init__(self, message, *, code, status=400):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
+
+@dataclass(frozen=True)
+class Refusal:
+    """A submission turned away, with the message the commenter reads."""
+
+    code: Code
+    message: str
 
 
 # Cross-site posting ----------------------------------------------------------------------
 
+CROSS_SITE = Refusal(
+    Code.CROSS_SITE,
+    _("This comment was sent from another website and has not been posted."),
+)
 
-def check_same_site(request):
+
+def check_same_site(request) -> Refusal | None:
     """Refuse a POST another site's page made the browser send.
 
     Browsers send Sec-Fetch-Site with every request and Origin with every POST; either
@@ -37,21 +60,14 @@ def check_same_site(request):
     """
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
-        raise Refusal(
-            "This comment was sent from another website and has not been posted.",
-            code="cross_site",
-            status=403,
-        )
+        return CROSS_SITE
     origin = request.headers.get("Origin")
     if origin is not None:
         allowed = {_origin(settings.SITE_URL), f"{request.scheme}://{request.get_host()}"}
         allowed.update(_origin(o) for o in settings.CSRF_TRUSTED_ORIGINS)
         if _origin(origin) not in allowed:
-            raise Refusal(
-                "This comment was sent from another website and has not been posted.",
-                code="cross_site",
-                status=403,
-            )
+            return CROSS_SITE
+    return None
 
 
 def _origin(url):
@@ -68,42 +84,45 @@ def make_form_token(article_id, *, now=None) -> str:
     return signing.Signer(salt=_TOKEN_SALT).sign(f"{article_id}:{issued}")
 
 
-def check_form_token(token, *, article_id, discussion: DiscussionSettings, now=None):
-    expired = Refusal(
-        "This form has expired. Please post your comment again.", code="token_expired"
-    )
+def check_form_token(
+    token, *, article_id, discussion: DiscussionSettings, now=None
+) -> Refusal | None:
     try:
         value = signing.Signer(salt=_TOKEN_SALT).unsign(token or "")
         token_article, issued = (int(part) for part in value.split(":"))
     except (signing.BadSignature, ValueError):
-        raise Refusal(
-            "This form was changed or is incomplete. Please reload the page and try again.",
-            code="token_invalid",
-        ) from None
+        return Refusal(
+            Code.TOKEN_INVALID,
+            _("This form was changed or is incomplete. Please reload the page and try again."),
+        )
     if token_article != article_id:
-        raise Refusal(
-            "This form belongs to another article. Please reload the page and try again.",
-            code="token_invalid",
+        return Refusal(
+            Code.TOKEN_INVALID,
+            _("This form belongs to another article. Please reload the page and try again."),
         )
     age = (now if now is not None else time.time()) - issued
     if age < discussion.min_seconds:
-        raise Refusal(
-            "That was very quick. Please take a moment to read your comment, then post it.",
-            code="too_fast",
+        return Refusal(
+            Code.TOO_FAST,
+            _("That was very quick. Please take a moment to read your comment, then post it."),
         )
-    if age > settings.COMMENTS_FORM_MAX_AGE or age < -60:
-        raise expired
+    if age > conf.FORM_MAX_AGE or age < -60:
+        return Refusal(
+            Code.TOKEN_EXPIRED, _("This form has expired. Please post your comment again.")
+        )
+    return None
 
 
 # Honeypot --------------------------------------------------------------------------------
 
 
-def check_honeypot(value):
+def check_honeypot(value) -> Refusal | None:
     if value:
-        raise Refusal(
-            "Your comment could not be posted because a hidden field was filled in.",
-            code="honeypot",
+        return Refusal(
+            Code.HONEYPOT,
+            _("Your comment could not be posted because a hidden field was filled in."),
         )
+    return None
 
 
 # Rate limits, counted in the shared cache ------------------------------------------------
@@ -121,20 +140,18 @@ def _keys(ip, email):
     return keys
 
 
-def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None):
+def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None) -> Refusal | None:
     """Count this attempt and refuse it when the same IP or email posts too fast or too much.
 
     cache.add is atomic in Redis and memcached, so the limit holds across app servers.
     """
-    too_quick = Refusal(
-        "You are posting comments too quickly. Slow down.", code="rate_limited", status=429
-    )
+    too_quick = Refusal(Code.RATE_LIMITED, _("You are posting comments too quickly. Slow down."))
     hour = int((now if now is not None else time.time()) // 3600)
     for key in _keys(ip, email):
         if discussion.rate_limit_seconds and not cache.add(
             f"comments:rate:last:{key}", 1, timeout=discussion.rate_limit_seconds
         ):
-            raise too_quick
+            return too_quick
         if discussion.hourly_cap:
             bucket = f"comments:rate:hour:{key}:{hour}"
             cache.add(bucket, 0, timeout=3600)
@@ -144,37 +161,36 @@ def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None):
                 cache.set(bucket, 1, timeout=3600)
                 count = 1
             if count > discussion.hourly_cap:
-                raise too_quick
+                return too_quick
+    return None
 
 
 # Duplicates and replies ------------------------------------------------------------------
 
 
-def check_duplicate(*, article, parent, name, email, body):
+def check_duplicate(*, article, parent, name, email, body) -> Refusal | None:
     if (
         Comment.objects.filter(article=article, parent=parent, body=body)
         .filter(Q(author_name=name) | Q(author_email__iexact=email))
         .exists()
     ):
-        raise Refusal(
-            "Duplicate comment detected; it looks as though you've already said that!",
-            code="duplicate",
-            status=409,
+        return Refusal(
+            Code.DUPLICATE,
+            _("Duplicate comment detected; it looks as though you've already said that!"),
         )
+    return None
 
 
-def find_parent(parent_id, *, article):
-    """The approved comment of the same article being replied to, or a refusal."""
-    if not parent_id:
-        return None
-    parent = (
+BAD_PARENT = Refusal(Code.BAD_PARENT, _("Sorry, replies to unapproved comments are not allowed."))
+
+
+def find_parent(parent_id, *, article) -> Comment | None:
+    """The approved comment of the same article being replied to, if there is one."""
+    return (
         Comment.objects.filter(pk=parent_id, article=article, status=Comment.Status.APPROVED)
         .only("pk", "article_id", "parent_id", "depth", "author_name")
         .first()
     )
-    if parent is None:
-        raise Refusal("Sorry, replies to unapproved comments are not allowed.", code="bad_parent")
-    return parent
 
 
 def first_report(*, comment_id, ip) -> bool:

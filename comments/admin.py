@@ -1,7 +1,6 @@
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
@@ -17,8 +16,54 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import add_article_list_column
+
 from . import moderation, privacy, services
+from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
+
+
+def count_per_article(comments):
+    """A subquery counting `comments` (filtered on an OuterRef to the article) for each row.
+
+    Subqueries rather than a join and GROUP BY, so only the listed rows are counted.
+    """
+    return Coalesce(
+        Subquery(comments.order_by().values("article").annotate(n=Count("pk")).values("n")), 0
+    )
+
+
+# The article list's comments column --------------------------------------------------------
+
+
+def _with_comment_counts(articles):
+    comments = Comment.objects.filter(article=OuterRef("pk"))
+    return articles.annotate(
+        approved_comments=count_per_article(comments.approved()),
+        pending_comments=count_per_article(comments.pending()),
+    )
+
+
+@admin.display(description=_("comments"))
+def comment_counts(article):
+    approved = getattr(article, "approved_comments", None)
+    if approved is None:
+        return "—"
+    pending = article.pending_comments
+    if pending:
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '{} <a class="pending-comments" href="{}?article__id__exact={}&amp;status=pending">'
+            "({} waiting)</a>",
+            approved,
+            url,
+            article.pk,
+            pending,
+        )
+    return approved
+
+
+add_article_list_column(comment_counts, annotate=_with_comment_counts)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -146,18 +191,12 @@ class CommentAdmin(admin.ModelAdmin):
     inlines = (ModerationEventInline, CommentEditInline)
 
     def get_queryset(self, request):
-        pending = (
-            Comment.objects.filter(article=OuterRef("article"), status=Comment.Status.PENDING)
-            .order_by()
-            .values("article")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        pending = Comment.objects.pending().filter(article=OuterRef("article"))
         return (
             super()
             .get_queryset(request)
             .select_related("article")
-            .annotate(pending_on_article=Coalesce(Subquery(pending), 0))
+            .annotate(pending_on_article=count_per_article(pending))
         )
 
     def has_module_permission(self, request):
@@ -312,7 +351,7 @@ class CommentAdmin(admin.ModelAdmin):
                 Comment.objects.filter(author_email__iexact=email).count() for email in addresses
             ),
             "selected": queryset.values_list("pk", flat=True),
-            "erase_text": settings.COMMENTS_ERASE_TEXT,
+            "erase_text": conf.ERASE_TEXT,
         }
         return render(request, "admin/comments/comment/erase_confirmation.html", context)
 

@@ -2,14 +2,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.sanitize import strip_control_characters
 
+from . import abuse
 from .abuse import HONEYPOT_FIELD
-from .models import Comment, ModerationEvent
+from .conf import conf
+from .models import Comment, DiscussionSettings, ModerationEvent
 
 
 def clean_text(value):
@@ -20,21 +23,22 @@ def clean_comment_body(value):
     """A comment's text as every form accepts it: present, not too short, not too long."""
     value = clean_text(value)
     if not value:
-        raise ValidationError("Please type your comment.", code="required")
-    if len(value) > settings.COMMENTS_MAX_LENGTH:
+        raise ValidationError(_("Please type your comment."), code="required")
+    if len(value) > conf.MAX_LENGTH:
         raise ValidationError(
-            f"Your comment is too long (at most {settings.COMMENTS_MAX_LENGTH:,} characters).",
+            _("Your comment is too long (at most %(limit)s characters).")
+            % {"limit": f"{conf.MAX_LENGTH:,}"},
             code="max_length",
         )
-    if len(value) < settings.COMMENTS_MIN_LENGTH:
-        raise ValidationError("Your comment is too short.", code="min_length")
+    if len(value) < conf.MIN_LENGTH:
+        raise ValidationError(_("Your comment is too short."), code="min_length")
     return value
 
 
 def _limit_body(field):
-    field.max_length = settings.COMMENTS_MAX_LENGTH
-    field.widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
-    field.widget.attrs["minlength"] = settings.COMMENTS_MIN_LENGTH
+    field.max_length = conf.MAX_LENGTH
+    field.widget.attrs["maxlength"] = conf.MAX_LENGTH
+    field.widget.attrs["minlength"] = conf.MIN_LENGTH
     field.validators = [v for v in field.validators if "Length" not in type(v).__name__]
 
 
@@ -42,11 +46,11 @@ class CommentForm(forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
-        label="Save my name, email, and website in this browser for the next time I comment.",
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
     email_link = forms.BooleanField(
-        label="Email me a private link to change or withdraw this comment",
+        label=_("Email me a private link to change or withdraw this comment"),
         required=False,
     )
 
@@ -54,39 +58,43 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ("author_name", "author_email", "author_url", "body", "notify_replies")
         labels = {
-            "author_name": "Name",
-            "author_email": "Email",
-            "author_url": "Website",
-            "body": "Comment",
-            "notify_replies": "Notify me of replies by email",
+            "author_name": _("Name"),
+            "author_email": _("Email"),
+            "author_url": _("Website"),
+            "body": _("Comment"),
+            "notify_replies": _("Notify me of replies by email"),
         }
         help_texts = {"author_email": "", "body": ""}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 7}),
         }
         error_messages = {
-            "author_name": {"required": "Please enter your name."},
+            "author_name": {"required": _("Please enter your name.")},
             "author_email": {
-                "required": "Please enter your email address.",
-                "invalid": "Please enter a valid email address.",
+                "required": _("Please enter your email address."),
+                "invalid": _("Please enter a valid email address."),
             },
             "author_url": {
-                "invalid": "Please enter a website address starting with http:// or https://."
+                "invalid": _("Please enter a website address starting with http:// or https://.")
             },
-            "body": {"required": "Please type your comment."},
+            "body": {"required": _("Please type your comment.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article=None, discussion=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and article is None:
+            raise TypeError("A submitted comment form needs the article it was shown under.")
+        self.article = article
+        self.discussion = discussion
         self.fields[HONEYPOT_FIELD] = forms.CharField(
-            label="Leave this field empty",
+            label=_("Leave this field empty"),
             required=False,
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
         limits = {
-            "author_name": settings.COMMENTS_NAME_MAX_LENGTH,
-            "author_email": settings.COMMENTS_EMAIL_MAX_LENGTH,
-            "author_url": settings.COMMENTS_URL_MAX_LENGTH,
+            "author_name": conf.NAME_MAX_LENGTH,
+            "author_email": conf.EMAIL_MAX_LENGTH,
+            "author_url": conf.URL_MAX_LENGTH,
         }
         for name, limit in limits.items():
             field = self.fields[name]
@@ -115,7 +123,7 @@ class CommentForm(forms.ModelForm):
             Div(HONEYPOT_FIELD, css_class="comment-hp", aria_hidden="true"),
             # "parent" and "token" differ from one page to the next: the template writes
             # them, so the rest of a blank form can be rendered once (blank_form_html).
-            Submit("submit", "Post comment", css_class="comment-submit"),
+            Submit("submit", _("Post comment"), css_class="comment-submit"),
         )
 
     def _text(self, name, *, empty_message, too_long_message):
@@ -129,38 +137,62 @@ class CommentForm(forms.ModelForm):
     def clean_author_name(self):
         return self._text(
             "author_name",
-            empty_message="Please enter your name.",
-            too_long_message=f"Your name is too long (at most "
-            f"{settings.COMMENTS_NAME_MAX_LENGTH} characters).",
+            empty_message=_("Please enter your name."),
+            too_long_message=_("Your name is too long (at most %(limit)s characters).")
+            % {"limit": conf.NAME_MAX_LENGTH},
         )
 
     def clean_author_email(self):
         value = clean_text(self.cleaned_data.get("author_email"))
-        if len(value) > settings.COMMENTS_EMAIL_MAX_LENGTH:
-            raise ValidationError("Please enter a valid email address.", code="invalid")
+        if len(value) > conf.EMAIL_MAX_LENGTH:
+            raise ValidationError(_("Please enter a valid email address."), code="invalid")
         return value
 
     def clean_author_url(self):
         value = clean_text(self.cleaned_data.get("author_url"))
         if not value:
             return ""
-        if len(value) > settings.COMMENTS_URL_MAX_LENGTH:
+        if len(value) > conf.URL_MAX_LENGTH:
             raise ValidationError(
-                f"Your website address is too long (at most "
-                f"{settings.COMMENTS_URL_MAX_LENGTH} characters).",
+                _("Your website address is too long (at most %(limit)s characters).")
+                % {"limit": conf.URL_MAX_LENGTH},
                 code="max_length",
             )
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
             raise ValidationError(
-                "Please enter a website address starting with http:// or https://.",
+                _("Please enter a website address starting with http:// or https://."),
                 code="invalid",
             ) from None
         return value
 
     def clean_body(self):
         return clean_comment_body(self.cleaned_data.get("body"))
+
+    def clean(self):
+        """Machine traffic: the hidden field filled in, or a form not served for this article."""
+        cleaned = super().clean()
+        refusal = abuse.check_honeypot(cleaned.get(HONEYPOT_FIELD)) or abuse.check_form_token(
+            cleaned.get("token"),
+            article_id=self.article.pk,
+            discussion=self.discussion or DiscussionSettings.load(),
+        )
+        if refusal is not None:
+            raise ValidationError(refusal.message, code=refusal.code)
+        return cleaned
+
+    def refusal(self) -> abuse.Refusal:
+        """What the commenter is told above an invalid form."""
+        field_errors = [name for name in self.errors if name in self.fields]
+        if not field_errors:
+            for error in self.non_field_errors().as_data():
+                if error.code in abuse.Code:
+                    return abuse.Refusal(abuse.Code(error.code), error.messages[0])
+        return abuse.Refusal(
+            abuse.Code.INVALID,
+            _("Your comment could not be posted. Please correct the errors below."),
+        )
 
 
 class CommentTextForm(forms.ModelForm):
@@ -169,10 +201,10 @@ class CommentTextForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ("body",)
-        labels = {"body": "Your comment"}
+        labels = {"body": _("Your comment")}
         help_texts = {"body": ""}
         widgets = {"body": forms.Textarea(attrs={"rows": 7})}
-        error_messages = {"body": {"required": "Please type your comment."}}
+        error_messages = {"body": {"required": _("Please type your comment.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +213,7 @@ class CommentTextForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            "body", Submit("save", "Save the new text", css_class="comment-submit")
+            "body", Submit("save", _("Save the new text"), css_class="comment-submit")
         )
 
     def clean_body(self):
@@ -192,9 +224,9 @@ class ModerationReasonForm(forms.Form):
     """The reason kept with a decision not to publish (and told to the commenter, if on)."""
 
     reason = forms.ChoiceField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
-        choices=[("", "No reason given"), *ModerationEvent.Reason.choices],
+        choices=[("", _("No reason given")), *ModerationEvent.Reason.choices],
     )
 
 
@@ -209,16 +241,16 @@ def blank_form_html():
     """The crispy markup of an empty comment form: the same on every article page.
 
     Rendering it takes longer than the rest of a comment thread, so each process does it
-    once for the limits in the settings.
+    once for the limits in the settings, in each language.
     """
-    key = tuple(
-        getattr(settings, name)
+    key = (get_language(),) + tuple(
+        getattr(conf, name)
         for name in (
-            "COMMENTS_NAME_MAX_LENGTH",
-            "COMMENTS_EMAIL_MAX_LENGTH",
-            "COMMENTS_URL_MAX_LENGTH",
-            "COMMENTS_MIN_LENGTH",
-            "COMMENTS_MAX_LENGTH",
+            "NAME_MAX_LENGTH",
+            "EMAIL_MAX_LENGTH",
+            "URL_MAX_LENGTH",
+            "MIN_LENGTH",
+            "MAX_LENGTH",
         )
     )
     html = _blank_forms.get(key)

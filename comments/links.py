@@ -19,7 +19,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 
+from .conf import conf
 from .models import Comment, SpentLink
 
 MANAGE = "manage"
@@ -32,12 +34,13 @@ MODERATOR_ACTIONS = ("approve", "spam", "remove")
 class LinkError(Exception):
     """A link that cannot be used, with the status and the sentence the visitor reads."""
 
-    def __init__(self, status, message, *, title="This link does not work"):
+    def __init__(self, status, message, *, title=None):
         super().__init__(message)
-        self.status, self.message, self.title = status, message, title
+        self.status, self.message = status, message
+        self.title = title or _("This link does not work")
 
 
-TAMPERED = (
+TAMPERED = _(
     "This link is incomplete or has been changed. Open it again from the email or page "
     "you received it in, and check that it was copied in full."
 )
@@ -55,10 +58,10 @@ def _salt(kind):
 
 def _max_age(kind):
     return {
-        MANAGE: settings.COMMENTS_MANAGE_LINK_AGE,
-        MODERATE: settings.COMMENTS_MODERATION_LINK_AGE,
-        UNSUBSCRIBE: settings.COMMENTS_UNSUBSCRIBE_LINK_AGE,
-        CONFIRM: settings.COMMENTS_KEEP_UNCONFIRMED_DAYS * 24 * 60 * 60,
+        MANAGE: conf.MANAGE_LINK_AGE,
+        MODERATE: conf.MODERATION_LINK_AGE,
+        UNSUBSCRIBE: conf.UNSUBSCRIBE_LINK_AGE,
+        CONFIRM: conf.KEEP_UNCONFIRMED_DAYS * 24 * 60 * 60,
     }[kind]
 
 
@@ -77,8 +80,8 @@ def read(kind, token) -> dict:
     except signing.SignatureExpired:
         raise LinkError(
             410,
-            "This link has expired. Links like this one work for a limited time only.",
-            title="This link has expired",
+            _("This link has expired. Links like this one work for a limited time only."),
+            title=_("This link has expired"),
         ) from None
     except signing.BadSignature:
         raise LinkError(400, TAMPERED) from None
@@ -118,7 +121,7 @@ def unsubscribe_token(comment: Comment) -> str:
     )
 
 
-GONE = (
+GONE = _(
     "This comment is no longer stored, or its author's details have been erased, so its "
     "private links no longer work."
 )
@@ -130,11 +133,11 @@ def owned_comment(kind, token, queryset=None) -> tuple[Comment, dict]:
     queryset = queryset if queryset is not None else Comment.objects.select_related("article")
     comment = queryset.filter(pk=data["c"]).first()
     if comment is None or not comment.author_email:
-        raise LinkError(410, GONE, title="This link no longer works")
+        raise LinkError(410, GONE, title=_("This link no longer works"))
     expected = owner_digest(comment.pk, comment.author_email)
     if not isinstance(data.get("h"), str) or not constant_time_compare(data["h"], expected):
         # Either a forged link, or the address behind it has changed since it was sent.
-        raise LinkError(403, "This link does not belong to this comment.")
+        raise LinkError(403, _("This link does not belong to this comment."))
     return comment, data
 
 
@@ -172,12 +175,12 @@ def moderator_request(token) -> dict:
 
 # Spending one-time links ----------------------------------------------------------------------
 
-USED = "This link has already been used. Links like this one work once."
+USED = _("This link has already been used. Links like this one work once.")
 
 
 def check_unspent(data):
     if SpentLink.objects.filter(nonce=data["n"]).exists():
-        raise LinkError(410, USED, title="This link has been used")
+        raise LinkError(410, USED, title=_("This link has been used"))
 
 
 def spend(kind, data):
@@ -189,4 +192,4 @@ def spend(kind, data):
         with transaction.atomic():
             SpentLink.objects.create(nonce=data["n"], purpose=kind)
     except IntegrityError:
-        raise LinkError(410, USED, title="This link has been used") from None
+        raise LinkError(410, USED, title=_("This link has been used")) from None

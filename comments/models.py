@@ -148,11 +148,13 @@ class Comment(models.Model):
         query = f"?cpage={page}" if page > 1 else ""
         return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
-    def thread_page(self) -> int:
-        """Which page of its article's thread shows this comment (as comments.thread pages).
+    def thread_page(self, discussion=None) -> int:
+        """Which page of its article's thread shows this comment: the one definition.
 
         Top-level entries are the approved comments whose parent is not approved (replies
-        to a removed comment stay readable at the top level); a reply is on its root's page.
+        to a removed comment stay readable at the top level), ordered by time and id as the
+        discussion settings say; a reply is on its root's page. A comment not yet approved
+        is placed as it will be once approved. comments.thread pages the same way.
         """
         root = self
         while root.parent_id:
@@ -164,7 +166,7 @@ class Comment(models.Model):
             if parent is None or parent.status != self.Status.APPROVED:
                 break
             root = parent
-        discussion = DiscussionSettings.load()
+        discussion = discussion or DiscussionSettings.load()
         top = Comment.objects.filter(
             article_id=self.article_id, status=self.Status.APPROVED
         ).filter(models.Q(parent__isnull=True) | ~models.Q(parent__status=self.Status.APPROVED))

@@ -1,26 +1,31 @@
 """The rules that decide a new comment's status, as plain functions.
 
-Order matters: the blocklist wins over everything, a closed discussion refuses, a moderator
-posting under their own account is trusted, then the settings and pluggable checkers decide
-between the queue and publication.
+Order matters: the blocklist wins over everything, a moderator posting under their own
+account is trusted, then the settings and pluggable checkers decide between the queue and
+publication. Whether the discussion is open at all is asked first, by the service that
+takes the comment in (comments_open).
 """
 
 import datetime
 import re
 from functools import cache
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 _LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 Status = Comment.Status
 
 
+CLOSED_MESSAGE = _("Sorry, comments are closed for this item.")
+
+
 class CommentsClosed(Exception):
-    message = "Sorry, comments are closed for this item."
+    message = CLOSED_MESSAGE
 
 
 def comments_open(article, *, discussion: DiscussionSettings, now=None) -> bool:
@@ -86,7 +91,7 @@ def _checker(path):
 
 
 def external_verdict(comment: Comment, request) -> str | None:
-    for path in settings.COMMENTS_SPAM_CHECKERS:
+    for path in conf.SPAM_CHECKERS:
         verdict = _checker(path)(comment, request)
         if verdict is not None:
             return Status(verdict)
@@ -94,13 +99,11 @@ def external_verdict(comment: Comment, request) -> str | None:
 
 
 def decide_status(
-    comment: Comment, *, discussion: DiscussionSettings, user=None, request=None, now=None
+    comment: Comment, *, discussion: DiscussionSettings, user=None, request=None
 ) -> str:
-    """The status a new comment starts with; raises CommentsClosed when it may not exist."""
+    """The status a comment of an open discussion starts with."""
     if is_blocklisted(comment, discussion):
         return Status.SPAM
-    if not comments_open(comment.article, discussion=discussion, now=now):
-        raise CommentsClosed
     if is_moderator(user):
         return Status.APPROVED
     if discussion.hold_every_comment or needs_moderation(comment, discussion):

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import links
+from .conf import conf
 from .models import Comment, ModerationEvent
 
 
@@ -134,7 +135,7 @@ def confirmation_email(comment: Comment) -> EmailMessage:
         {
             "comment": comment,
             "confirm_url": links.url(links.CONFIRM, links.confirm_token(comment)),
-            "days": settings.COMMENTS_KEEP_UNCONFIRMED_DAYS,
+            "days": conf.KEEP_UNCONFIRMED_DAYS,
         },
         comment.author_email,
     )
@@ -147,8 +148,8 @@ def manage_link_email(comment: Comment) -> EmailMessage:
         {
             "comment": comment,
             "manage_url": links.url(links.MANAGE, links.manage_token(comment)),
-            "days": settings.COMMENTS_MANAGE_LINK_AGE // 86400,
-            "edit_minutes": settings.COMMENTS_EDIT_WINDOW // 60,
+            "days": conf.MANAGE_LINK_AGE // 86400,
+            "edit_minutes": conf.EDIT_WINDOW // 60,
         },
         comment.author_email,
     )

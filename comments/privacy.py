@@ -14,6 +14,7 @@ from django.utils import timezone
 from newsroom import pagecache
 
 from . import links
+from .conf import conf
 from .models import Comment, CommentEdit, ModerationEvent, SpentLink
 
 Status = Comment.Status
@@ -87,7 +88,7 @@ def erase(email, *, by=None, via=ModerationEvent.Via.COMMAND, remove_text=None) 
     because they are bound to the address. Returns the number of comments changed.
     """
     if remove_text is None:
-        remove_text = settings.COMMENTS_ERASE_TEXT
+        remove_text = conf.ERASE_TEXT
     with transaction.atomic():
         comments = list(_by_email(email).select_for_update().values_list("pk", "article_id"))
         if not comments:
@@ -178,12 +179,12 @@ def holding_ip(now):
     # (it cannot know that only recent rows still hold one).
     return Comment.objects.filter(
         Q(ip_address__isnull=False) | ~Q(user_agent=""),
-        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_IP_DAYS),
+        created_at__lt=_days_ago(now, conf.KEEP_IP_DAYS),
     ).order_by("created_at")
 
 
 def rejected(now):
-    cutoff = _days_ago(now, settings.COMMENTS_KEEP_REJECTED_DAYS)
+    cutoff = _days_ago(now, conf.KEEP_REJECTED_DAYS)
     return (
         Comment.objects.filter(status__in=REJECTED)
         .filter(Q(moderated_at__lt=cutoff) | Q(moderated_at__isnull=True, created_at__lt=cutoff))
@@ -194,14 +195,14 @@ def rejected(now):
 def unconfirmed(now):
     return Comment.objects.filter(
         status=Status.UNCONFIRMED,
-        created_at__lt=_days_ago(now, settings.COMMENTS_KEEP_UNCONFIRMED_DAYS),
+        created_at__lt=_days_ago(now, conf.KEEP_UNCONFIRMED_DAYS),
     ).order_by()
 
 
 def purge(*, now=None, batch_size=None) -> PurgeReport:
     """Apply the retention settings. Safe to run at any time, as often as wanted."""
     now = now or timezone.now()
-    size = batch_size or settings.COMMENTS_PURGE_BATCH
+    size = batch_size or conf.PURGE_BATCH
     report = PurgeReport()
     for batch in _batches(holding_ip(now), size):
         # Neither is shown to readers: no page changes.

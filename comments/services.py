@@ -2,15 +2,19 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
+from newsroom.http import client_ip
 
-from . import moderation, tasks
+from . import abuse, moderation, tasks
+from .abuse import Code, Refusal
+from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
 
 Status = Comment.Status
@@ -35,20 +39,68 @@ def _record(comment, action, *, via, by=None, reason=""):
     ModerationEvent.objects.create(comment=comment, action=action, via=via, by=by, reason=reason)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Facts:
+    """What the request says about who is posting, beside what they typed."""
+
+    ip: str | None = None
+    user_agent: str = ""
+    user: object = None
+    # Handed to the pluggable spam checkers (COMMENTS_SPAM_CHECKERS), which take it.
+    request: object = None
+
+    @classmethod
+    def from_request(cls, request) -> "Facts":
+        return cls(
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+            user=getattr(request, "user", None),
+            request=request,
+        )
+
+
 def post_comment(
-    *,
-    comment: Comment,
-    discussion: DiscussionSettings,
-    user=None,
-    request=None,
-    email_link: bool = False,
-):
-    """Decide a new comment's status and save it (raises moderation.CommentsClosed).
+    *, article, form, facts: Facts, discussion: DiscussionSettings | None = None
+) -> Comment | Refusal:
+    """Take in a comment whose form is valid: the saved comment, or why it was refused.
+
+    In this order: the comment replied to, whether the discussion is open, duplicates and
+    floods, then the moderation rules decide the status and the comment is saved.
+    """
+    discussion = discussion or DiscussionSettings.load()
+    data = form.cleaned_data
+    parent = None
+    if data.get("parent"):
+        parent = abuse.find_parent(data["parent"], article=article)
+        if parent is None:
+            return abuse.BAD_PARENT
+    if not moderation.comments_open(article, discussion=discussion):
+        return Refusal(Code.CLOSED, moderation.CLOSED_MESSAGE)
+    refusal = abuse.check_duplicate(
+        article=article,
+        parent=parent,
+        name=data["author_name"],
+        email=data["author_email"],
+        body=data["body"],
+    ) or abuse.check_rate_limits(ip=facts.ip, email=data["author_email"], discussion=discussion)
+    if refusal is not None:
+        return refusal
+    comment = form.save(commit=False)
+    comment.article = article
+    comment.parent = parent
+    comment.ip_address = facts.ip
+    comment.user_agent = facts.user_agent
+    return _save_new(comment, discussion, facts, email_link=data.get("email_link", False))
+
+
+@transaction.atomic
+def _save_new(comment: Comment, discussion: DiscussionSettings, facts: Facts, *, email_link):
+    """Decide a new comment's status and save it, with the emails it calls for.
 
     With COMMENTS_CONFIRM_EMAIL, a comment that would go to the queue or be published waits,
     unconfirmed, until its author follows the link mailed to them (moderators excepted).
     """
+    user = facts.user
     if comment.parent is not None:
         # Replies deeper than the settings allow join the thread at the deepest level.
         while comment.parent.depth >= discussion.max_depth and comment.parent.parent_id:
@@ -59,13 +111,9 @@ def post_comment(
     if user is not None and user.is_authenticated:
         comment.user = user
     comment.status = moderation.decide_status(
-        comment, discussion=discussion, user=user, request=request
+        comment, discussion=discussion, user=user, request=facts.request
     )
-    if (
-        settings.COMMENTS_CONFIRM_EMAIL
-        and comment.status != Status.SPAM
-        and not moderation.is_moderator(user)
-    ):
+    if conf.CONFIRM_EMAIL and comment.status != Status.SPAM and not moderation.is_moderator(user):
         comment.status = Status.UNCONFIRMED
     comment.full_clean(exclude=["article", "parent", "user"])
     comment.save()
@@ -109,7 +157,7 @@ def _moderate(comment: Comment, status: str, by, *, via=Via.ADMIN, reason="") ->
         _enqueue(tasks.notify_reply, comment.pk)
     # Only a first decision is announced, never to spam (its address is often someone else's).
     if (
-        settings.COMMENTS_OUTCOME_EMAILS
+        conf.OUTCOME_EMAILS
         and was in (Status.PENDING, Status.UNCONFIRMED)
         and status in _OUTCOMES
         and not comment.is_staff_reply
@@ -161,23 +209,23 @@ def live_replies(comment: Comment):
 def edit_refusal(comment: Comment, *, now=None, has_replies=None) -> str | None:
     """Why the author may not change the text now, or None when they may."""
     if comment.status not in OWNED:
-        return "This comment can no longer be changed, because it is not in the discussion."
+        return _("This comment can no longer be changed, because it is not in the discussion.")
     if has_replies is None:
         has_replies = live_replies(comment).exists()
     if has_replies:
-        return (
+        return _(
             "This comment has replies, so its text can no longer change: "
             "the replies answer what it says now."
         )
     if comment.status in (Status.PENDING, Status.UNCONFIRMED):
         return None
-    window = datetime.timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    window = datetime.timedelta(seconds=conf.EDIT_WINDOW)
     if (now or timezone.now()) - comment.created_at > window:
-        minutes = settings.COMMENTS_EDIT_WINDOW // 60
-        return (
-            f"A published comment can be changed for {minutes} minutes after it is posted, "
+        minutes = conf.EDIT_WINDOW // 60
+        return _(
+            "A published comment can be changed for %(minutes)s minutes after it is posted, "
             "and that time has passed."
-        )
+        ) % {"minutes": minutes}
     return None
 
 
@@ -215,7 +263,7 @@ def withdraw_comment(*, comment: Comment) -> Comment:
     """The author takes their comment back: it leaves the discussion for good."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status not in OWNED:
-        raise NotAllowed("This comment has already left the discussion.", status=410)
+        raise NotAllowed(_("This comment has already left the discussion."), status=410)
     comment.status = Status.WITHDRAWN
     comment.moderated_at = timezone.now()
     comment.notify_replies = False
@@ -226,7 +274,7 @@ def withdraw_comment(*, comment: Comment) -> Comment:
 
 def set_reply_notifications(*, comment: Comment, on: bool) -> Comment:
     if comment.status not in OWNED:
-        raise NotAllowed("This comment has left the discussion, so it gets no replies.")
+        raise NotAllowed(_("This comment has left the discussion, so it gets no replies."))
     Comment.objects.filter(pk=comment.pk).update(notify_replies=on)
     comment.notify_replies = on
     return comment
@@ -248,10 +296,14 @@ def confirm_comment(*, comment: Comment) -> Comment:
     discussion = DiscussionSettings.load()
     comment = Comment.objects.select_related("article").get(pk=comment.pk)
     if comment.status != Status.UNCONFIRMED:
-        raise NotAllowed("This comment has already been confirmed.", status=410)
+        raise NotAllowed(_("This comment has already been confirmed."), status=410)
     status = moderation.decide_status(comment, discussion=discussion)
+    if status != Status.SPAM and not moderation.comments_open(
+        comment.article, discussion=discussion
+    ):
+        raise moderation.CommentsClosed
     if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(status=status):
-        raise NotAllowed("This comment has already been confirmed.", status=410)
+        raise NotAllowed(_("This comment has already been confirmed."), status=410)
     comment.status = status
     pagecache.touch_article(comment.article_id)
     _record(comment, Action.CONFIRMED, via=Via.COMMENTER)

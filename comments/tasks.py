@@ -9,12 +9,12 @@ queued it: the comment is committed before any of this runs.
 import datetime
 import logging
 
-from django.conf import settings
 from django.db.models import Count
 from django.tasks import task
 from django.utils import timezone
 
 from . import notifications
+from .conf import conf
 from .models import Comment, ModeratorDigest
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,12 @@ def _send_each(messages) -> list:
 
 def _retry(the_task, attempt, **kwargs):
     """Queue another attempt, or log that the email is given up."""
-    if attempt >= settings.COMMENTS_MAIL_ATTEMPTS:
+    if attempt >= conf.MAIL_ATTEMPTS:
         logger.error("Gave up %s%s after %d attempts.", the_task.name, kwargs, attempt)
         return
     retry = the_task
     if retry.get_backend().supports_defer:
-        delay = settings.COMMENTS_MAIL_RETRY_SECONDS * 2 ** (attempt - 1)
+        delay = conf.MAIL_RETRY_SECONDS * 2 ** (attempt - 1)
         retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
     logger.warning("Trying %s%s again (attempt %d).", the_task.name, kwargs, attempt + 1)
     try:

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from newsroom.sanitize import format_escaped
 
+from .conf import conf
 from .models import Comment, DiscussionSettings
 
 PENDING_SALT = "comments.pending"
@@ -21,7 +22,7 @@ def pending_token(comment: Comment) -> str:
 
 def pending_comment_id(token: str) -> int | None:
     try:
-        value = signing.loads(token, salt=PENDING_SALT, max_age=settings.COMMENTS_PENDING_TOKEN_AGE)
+        value = signing.loads(token, salt=PENDING_SALT, max_age=conf.PENDING_TOKEN_AGE)
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None
@@ -48,7 +49,11 @@ class Thread:
 
 
 def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, pending=None):
-    """Nest the comments (oldest first among replies) and page the top-level ones."""
+    """Nest the comments (oldest first among replies) and page the top-level ones.
+
+    `comments` are a thread's approved comments in (created_at, pk) order; which page shows
+    a comment is Comment.thread_page's answer, and the paging here must agree with it.
+    """
     comments = list(comments)
     count = len(comments)
     if pending is not None:
@@ -65,10 +70,7 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
         top.reverse()
     paginator = Paginator(top, discussion.per_page)
     if pending is not None and page_number is None:
-        root = pending
-        while root.parent_id in by_id:
-            root = by_id[root.parent_id]
-        page_number = top.index(root) // discussion.per_page + 1
+        page_number = pending.thread_page(discussion)
     page = paginator.get_page(page_number)
     entries = []
     seen = set()
@@ -103,13 +105,34 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
 # frames it.
 
 
-_AWAITING = {
-    "unconfirmed": "Please confirm your email address: we have sent you a link. Your comment "
-    "goes to the moderators once you follow it.",
-}
+def _texts(site_name, manage_days):
+    """The words of a comment's markup, translated once for the whole thread."""
+    return {
+        "staff": _("%(site_name)s staff") % {"site_name": site_name},
+        "edited": _("edited"),
+        "awaiting": _("Your comment is awaiting moderation."),
+        "unconfirmed": _(
+            "Please confirm your email address: we have sent you a link. Your comment "
+            "goes to the moderators once you follow it."
+        ),
+        "private_pending": _("Only you can see this comment for now."),
+        "private_published": _("Your comment is published."),
+        "private_link": _("Here is your private link:"),
+        "manage": _("Manage your comment"),
+        "private_help": _(
+            "For %(days)s days it lets you check your comment's status, correct it, withdraw "
+            "it, or turn reply emails on or off, without an account. Bookmark it and keep it "
+            "to yourself."
+        )
+        % {"days": manage_days},
+        "reply": _("Reply"),
+        "reply_to": _("Reply to %(name)s"),
+        "report": _("Report"),
+        "report_by": _("Report the comment by %(name)s"),
+    }
 
 
-def _comment_html(entry, *, is_open, site_name, months, manage_days):
+def _comment_html(entry, *, is_open, months, texts):
     """One comment's <li>: the markup is literal here, every value goes through escaping."""
     comment = entry.comment
     pk, name = comment.pk, comment.author_name
@@ -131,50 +154,49 @@ def _comment_html(entry, *, is_open, site_name, months, manage_days):
         values.append(name)
     markup.append("</span>")
     if comment.is_staff_reply:
-        markup.append('<span class="comment-badge">{} staff</span>')
-        values.append(site_name)
+        markup.append('<span class="comment-badge">{}</span>')
+        values.append(texts["staff"])
     markup.append(
         '<a class="comment-permalink" href="#comment-{}"><time datetime="{}">{}</time></a>'
     )
     shown = f"{created.day} {months[created.month]} {created.year}, {created:%H:%M}"
     values += [pk, created.replace(microsecond=0).isoformat(), shown]
     if comment.edited_at:
-        markup.append('<span class="comment-edited">edited</span>')
+        markup.append('<span class="comment-edited">{}</span>')
+        values.append(texts["edited"])
     markup.append("</header>")
     if entry.awaiting_moderation:
         markup.append('<p class="comment-awaiting" role="status">{}</p>')
-        values.append(_AWAITING.get(comment.status, "Your comment is awaiting moderation."))
+        unconfirmed = comment.status == Comment.Status.UNCONFIRMED
+        values.append(texts["unconfirmed" if unconfirmed else "awaiting"])
     markup.append('<div class="comment-text">{}</div>')
     values.append(comment.rendered_body)
     if entry.private_link:
         markup.append(
-            '<div class="comment-owner"><p class="comment-owner-title">{} Here is your private'
-            ' link:</p><p><a class="comment-owner-link" href="{}" rel="nofollow">Manage your'
-            ' comment</a></p><p class="comment-owner-help">For {} days it lets you check your'
-            " comment's status, correct it, withdraw it, or turn reply emails on or off,"
-            " without an account. Bookmark it and keep it to yourself.</p></div>"
+            '<div class="comment-owner"><p class="comment-owner-title">{} {}</p>'
+            '<p><a class="comment-owner-link" href="{}" rel="nofollow">{}</a></p>'
+            '<p class="comment-owner-help">{}</p></div>'
         )
         values += [
-            "Only you can see this comment for now."
-            if entry.awaiting_moderation
-            else "Your comment is published.",
+            texts["private_pending" if entry.awaiting_moderation else "private_published"],
+            texts["private_link"],
             entry.private_link,
-            manage_days,
+            texts["manage"],
+            texts["private_help"],
         ]
     if not entry.awaiting_moderation:
         markup.append('<footer class="comment-actions">')
         if is_open:
             markup.append(
                 '<a class="comment-reply-link" href="?replyto={}#respond" data-comment-id="{}"'
-                ' data-author="{}" aria-label="Reply to {}">Reply</a>'
+                ' data-author="{}" aria-label="{}">{}</a>'
             )
-            values += [pk, pk, name, name]
+            values += [pk, pk, name, texts["reply_to"] % {"name": name}, texts["reply"]]
         markup.append(
             '<form class="comment-report" method="post" action="{}">'
-            '<button type="submit" class="link-button" aria-label="Report the comment by {}">'
-            "Report</button></form></footer>"
+            '<button type="submit" class="link-button" aria-label="{}">{}</button></form></footer>'
         )
-        values += [entry.report_url, name]
+        values += [entry.report_url, texts["report_by"] % {"name": name}, texts["report"]]
     markup.append("</article>")
     if entry.has_children:
         markup.append('<ol class="children">')
@@ -187,8 +209,7 @@ def render_entries(entries, *, is_open, site_name):
     """The <li> of every entry, nested as build_thread ordered them."""
     options = {
         "is_open": is_open,
-        "site_name": site_name,
         "months": {number: str(name) for number, name in MONTHS.items()},
-        "manage_days": settings.COMMENTS_MANAGE_LINK_AGE // 86400,
+        "texts": _texts(site_name, conf.MANAGE_LINK_AGE // 86400),
     }
     return format_escaped("{}" * len(entries), *(_comment_html(e, **options) for e in entries))

@@ -405,49 +405,29 @@ if env("ARTICLES_PER_PAGE"):
 if env("PREVIEW_LINK_MAX_AGE"):
     PREVIEW_LINK_MAX_AGE = env_int("PREVIEW_LINK_MAX_AGE", None)
 
-# Comments
-COMMENTS_NAME_MAX_LENGTH = 100
-COMMENTS_EMAIL_MAX_LENGTH = 254
-COMMENTS_URL_MAX_LENGTH = 200
-COMMENTS_MIN_LENGTH = 2
-COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
-# Forms older than this are refused: the page is reloaded for a fresh one.
-COMMENTS_FORM_MAX_AGE = 24 * 60 * 60
-# How long the link that shows a poster their own pending comment works.
-COMMENTS_PENDING_TOKEN_AGE = 15 * 60
-# Dotted paths of callables (comment, request) -> a Comment.Status value or None, asked in
-# order after the built-in rules, for sites that use an external spam service.
-COMMENTS_SPAM_CHECKERS = env_list("COMMENTS_SPAM_CHECKERS")
-
-# Commenters: notifications, their private link, and what is kept about them.
-# The private link that lets a commenter see, fix, withdraw their comment (30 days).
-COMMENTS_MANAGE_LINK_AGE = env_int("COMMENTS_MANAGE_LINK_AGE", 30 * 24 * 60 * 60)
-# A commenter may change their text this long after posting (or while it is pending).
-COMMENTS_EDIT_WINDOW = env_int("COMMENTS_EDIT_WINDOW", 15 * 60)
-# The one-click approve/spam/remove links in moderators' emails.
-COMMENTS_MODERATION_LINK_AGE = env_int("COMMENTS_MODERATION_LINK_AGE", 7 * 24 * 60 * 60)
-# The unsubscribe link in a reply notification.
-COMMENTS_UNSUBSCRIBE_LINK_AGE = env_int("COMMENTS_UNSUBSCRIBE_LINK_AGE", 90 * 24 * 60 * 60)
-# Email the commenter when a moderator approves their comment or turns it down.
-COMMENTS_OUTCOME_EMAILS = env_bool("COMMENTS_OUTCOME_EMAILS", default=False)
-# New comments wait, unconfirmed, until their author follows a link sent to their address.
-COMMENTS_CONFIRM_EMAIL = env_bool("COMMENTS_CONFIRM_EMAIL", default=False)
-# Where commenters write to get a copy of their data or have it erased (the privacy page).
-COMMENTS_PRIVACY_CONTACT = env("COMMENTS_PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
-# Erasing a commenter's data removes the text of their published comments too.
-COMMENTS_ERASE_TEXT = env_bool("COMMENTS_ERASE_TEXT", default=False)
-# Retention, applied by `manage.py comments_privacy purge` (run it every hour): days after
-# which IP addresses and browsers are cleared, spam/removed/withdrawn comments deleted, and
-# comments never confirmed deleted.
-COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30)
-COMMENTS_KEEP_REJECTED_DAYS = env_int("COMMENTS_KEEP_REJECTED_DAYS", 30)
-COMMENTS_KEEP_UNCONFIRMED_DAYS = env_int("COMMENTS_KEEP_UNCONFIRMED_DAYS", 7)
-# Rows changed per transaction by the purge: short locks, steady progress.
-COMMENTS_PURGE_BATCH = env_int("COMMENTS_PURGE_BATCH", 5000)
-# A failing email is tried this many times in all, waiting 1, 2, 4... minutes in between
-# when the task backend can defer (the database backend); at once otherwise.
-COMMENTS_MAIL_ATTEMPTS = env_int("COMMENTS_MAIL_ATTEMPTS", 4)
-COMMENTS_MAIL_RETRY_SECONDS = env_int("COMMENTS_MAIL_RETRY_SECONDS", 60)
+# Comments: the defaults and what each value means are in comments/conf.py; these are the
+# ones an operator may set through the environment.
+_COMMENTS_ENV = {
+    "COMMENTS_MAX_LENGTH": env_int,
+    "COMMENTS_SPAM_CHECKERS": env_list,
+    "COMMENTS_MANAGE_LINK_AGE": env_int,
+    "COMMENTS_EDIT_WINDOW": env_int,
+    "COMMENTS_MODERATION_LINK_AGE": env_int,
+    "COMMENTS_UNSUBSCRIBE_LINK_AGE": env_int,
+    "COMMENTS_OUTCOME_EMAILS": env_bool,
+    "COMMENTS_CONFIRM_EMAIL": env_bool,
+    "COMMENTS_PRIVACY_CONTACT": env,
+    "COMMENTS_ERASE_TEXT": env_bool,
+    "COMMENTS_KEEP_IP_DAYS": env_int,
+    "COMMENTS_KEEP_REJECTED_DAYS": env_int,
+    "COMMENTS_KEEP_UNCONFIRMED_DAYS": env_int,
+    "COMMENTS_PURGE_BATCH": env_int,
+    "COMMENTS_MAIL_ATTEMPTS": env_int,
+    "COMMENTS_MAIL_RETRY_SECONDS": env_int,
+}
+for _name, _read in _COMMENTS_ENV.items():
+    if os.environ.get(_name):
+        globals()[_name] = _read(_name, None)
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,10 @@
 from django import template
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import links, moderation
 from ..abuse import HONEYPOT_FIELD, make_form_token
+from ..conf import conf
 from ..forms import CommentForm, blank_form_html
 from ..models import Comment, DiscussionSettings
 from ..thread import build_thread, pending_comment_id, render_entries
@@ -93,7 +93,7 @@ def comment_section(context, article):
         "honeypot": HONEYPOT_FIELD,
         "request": request,
         "SITE_NAME": site_name,
-        "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
+        "keep_ip_days": conf.KEEP_IP_DAYS,
     }
 
 

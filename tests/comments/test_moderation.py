@@ -123,10 +123,9 @@ def test_a_writer_posting_logged_in_is_moderated_like_anyone(article, writer):
     assert decide(new_comment(article), user=writer) == Status.PENDING
 
 
-def test_a_closed_article_refuses_comments(article):
+def test_an_article_with_comments_turned_off_is_closed(article):
     article.comments_enabled = False
-    with pytest.raises(moderation.CommentsClosed):
-        decide(new_comment(article))
+    assert not moderation.comments_open(article, discussion=DiscussionSettings())
 
 
 @pytest.mark.parametrize(

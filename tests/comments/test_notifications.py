@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from comments import services
+from comments.conf import conf
 from comments.models import Comment, DiscussionSettings, ModerationEvent, ModeratorDigest
 from tests.comments.conftest import links_in
 from tests.factories import CommentFactory, UserFactory
@@ -126,7 +127,7 @@ def test_a_moderator_link_expires(client, desk, article, post_comment, committed
     comment = post_and_deliver(committed, post_comment, article)
     link = links_in(mail.outbox[0].body, "moderate")[0]
     later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(
-        seconds=settings.COMMENTS_MODERATION_LINK_AGE + 60
+        seconds=conf.MODERATION_LINK_AGE + 60
     )
     with time_machine.travel(later):
         response = client.post(link)
@@ -378,5 +379,5 @@ def test_a_mail_server_that_stays_down_never_costs_the_comment(
         comment = post_and_deliver(committed, post_comment, article)
     assert Comment.objects.filter(pk=comment.pk, status="pending").exists()
     assert mail.outbox == []
-    assert flake.calls == 2 * settings.COMMENTS_MAIL_ATTEMPTS
+    assert flake.calls == 2 * conf.MAIL_ATTEMPTS
     assert "Gave up notify_moderators" in caplog.text

@@ -201,6 +201,40 @@ def test_a_closed_article_refuses_a_post(article, post_comment):
     assert "Sorry, comments are closed for this item." in response.content.decode()
 
 
+def test_a_closed_article_refuses_even_a_blocklisted_post_without_counting_it(
+    article, post_comment
+):
+    """Closed is asked before the moderation rules, and the refusal spends no rate limit."""
+    DiscussionSettings(blocklist="harbour").save()
+    article.comments_enabled = False
+    article.save()
+    assert post_comment(article).status_code == 403
+    article.comments_enabled = True
+    article.save()
+    DiscussionSettings(blocklist="").save()
+    response = post_comment(article)
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_a_reply_to_an_unknown_comment_is_refused_before_the_discussion_is_asked(
+    article, post_comment
+):
+    """The comment replied to is looked up first: its refusal offers a top-level comment."""
+    article.comments_enabled = False
+    article.save()
+    response = post_comment(article, parent="987654")
+    assert response.status_code == 400
+    assert "Sorry, replies to unapproved comments are not allowed." in response.content.decode()
+
+
+def test_a_filled_in_hidden_field_is_refused_with_its_reason(article, post_comment):
+    response = post_comment(article, contact_fax="http://spam.example")
+    assert response.status_code == 400
+    assert "a hidden field was filled in" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
 def test_a_form_sent_too_quickly_is_refused(article, post_comment):
     from comments.abuse import make_form_token
 

@@ -257,3 +257,35 @@ def test_a_reply_to_a_removed_comment_is_found_at_the_top_level(article):
     orphan = CommentFactory(article=article, parent=removed, depth=2)
     assert first.thread_page() == 1
     assert orphan.thread_page() == 2
+
+
+@pytest.mark.parametrize("order", DiscussionSettings.Order.values)
+def test_every_comment_is_on_the_thread_page_its_address_names(client, article, order):
+    """Comment.thread_page agrees with the rendered ?cpage=N pages, replies included."""
+    DiscussionSettings(per_page=2, order=order, max_depth=5).save()
+    start = timezone.now() - datetime.timedelta(hours=2)
+
+    def at(minutes, **fields):
+        created = start + datetime.timedelta(minutes=minutes)
+        return CommentFactory(article=article, created_at=created, **fields)
+
+    top = [at(n) for n in range(5)]
+    removed = at(5, status=Comment.Status.REMOVED)
+    # Replies posted after the later top-level comments, so they sit on an earlier page
+    # than their own time would put them; one chain goes three levels deep.
+    reply = at(30, parent=top[0], depth=2)
+    at(31, parent=reply, depth=3)
+    at(32, parent=top[3], depth=2)
+    at(33, parent=removed, depth=2)  # readable at the top level once its parent is gone
+    # Two top-level comments at the same instant: the id settles their order.
+    twins = [at(40), at(40)]
+    approved = list(Comment.objects.filter(article=article).approved())
+    # Eight top-level entries, two a page.
+    pages = {number: page(client, article, f"?cpage={number}") for number in range(1, 5)}
+    for comment in approved:
+        expected = comment.thread_page()
+        shown_on = [n for n in pages if f'id="comment-{comment.pk}"' in pages[n]]
+        assert shown_on == [expected], (comment.body, comment.parent_id)
+    first, last = (1, 4) if order == DiscussionSettings.Order.OLDEST else (4, 1)
+    assert reply.thread_page() == top[0].thread_page() == first
+    assert [twin.thread_page() for twin in twins] == [last, last]

@@ -1,0 +1,132 @@
+"""Posting and reporting comments.
+
+Cross-site request forgery: article pages are the same HTML for every visitor, so they can
+be cached and served without cookies; a per-visitor CSRF token in the form would break that.
+The comment POST is therefore exempt from Django's cookie-based CSRF check and protected
+instead by what the browser tells us about where the request came from:
+  - Sec-Fetch-Site, sent by current browsers, must be "same-origin" (or "none": typed or
+    bookmarked) when present;
+  - Origin, sent with every cross-origin POST, must be this site (SITE_URL, the request's
+    own host, or CSRF_TRUSTED_ORIGINS) when present;
+  - the signed form timestamp must name the same article and be recent.
+No session or login is changed by posting a comment, so a forged post could at worst publish
+text under a name the attacker chooses, which anyone can do with the form itself.
+"""
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from articles.models import Article
+from articles.views import article_page_context
+from newsroom import sanitize
+from newsroom.http import client_ip
+
+from .. import abuse, services
+from ..conf import conf
+from ..forms import CommentForm
+from ..models import Comment, DiscussionSettings
+from ..thread import pending_token
+
+ARTICLE_TEMPLATE = "articles/article_detail.html"
+
+
+# The HTTP status of each refusal; any other is 400.
+REFUSAL_STATUS = {
+    abuse.Code.CROSS_SITE: 403,
+    abuse.Code.CLOSED: 403,
+    abuse.Code.DUPLICATE: 409,
+    abuse.Code.RATE_LIMITED: 429,
+}
+
+
+def _cross_site(request, refusal):
+    return render(request, "comments/refused.html", {"refusal": refusal}, status=403)
+
+
+def _refuse(request, article, form, refusal):
+    if refusal.code == abuse.Code.BAD_PARENT:
+        # Offer a fresh top-level comment rather than the same impossible reply.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
+    context = article_page_context(article)
+    context.update(comment_form=form, comment_refusal=refusal)
+    status = REFUSAL_STATUS.get(refusal.code, 400)
+    return render(request, ARTICLE_TEMPLATE, context, status=status)
+
+
+@csrf_exempt
+@require_POST
+def post_comment(request, article_id):
+    if refusal := abuse.check_same_site(request):
+        return _cross_site(request, refusal)
+    article = get_object_or_404(Article.objects.public(), pk=article_id)
+    discussion = DiscussionSettings.load()
+    form = CommentForm(request.POST, article=article, discussion=discussion)
+    if not form.is_valid():
+        return _refuse(request, article, form, form.refusal())
+    outcome = services.post_comment(
+        article=article,
+        form=form,
+        facts=services.Facts.from_request(request),
+        discussion=discussion,
+    )
+    if isinstance(outcome, abuse.Refusal):
+        return _refuse(request, article, form, outcome)
+    return _posted(article, outcome, discussion)
+
+
+def _posted(article, comment, discussion):
+    """Post/redirect/get to the comment, or to the discussion when it went to spam."""
+    url = article.get_absolute_url()
+    # The signed token shows the poster, and only them, their comment and its private link
+    # in the one uncached response that follows.
+    if comment.status == Comment.Status.APPROVED:
+        page = comment.thread_page(discussion)
+        query = f"?cpage={page}&" if page > 1 else "?"
+        return HttpResponseRedirect(
+            f"{url}{query}posted={pending_token(comment)}#comment-{comment.pk}"
+        )
+    if comment.status in (Comment.Status.PENDING, Comment.Status.UNCONFIRMED):
+        return HttpResponseRedirect(f"{url}?pending={pending_token(comment)}#comment-{comment.pk}")
+    # Spam is kept for the moderators; the poster is told nothing that helps a spammer.
+    return HttpResponseRedirect(f"{url}#comments")
+
+
+@csrf_exempt
+@require_POST
+def report_comment(request, comment_id):
+    if refusal := abuse.check_same_site(request):
+        return _cross_site(request, refusal)
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=comment_id)
+    if not comment.article.is_public:
+        raise Http404(_("No such comment."))
+    first_report = abuse.first_report(comment_id=comment.pk, ip=client_ip(request))
+    if first_report:
+        services.report_comment(comment=comment)
+    return render(
+        request,
+        "comments/reported.html",
+        {"comment": comment, "article": comment.article, "first_report": first_report},
+    )
+
+
+@require_safe
+def privacy(request):
+    """What the site keeps about commenters, and for how long: the same page for everyone."""
+    notice = DiscussionSettings.load().privacy_notice.strip()
+    return render(
+        request,
+        "comments/privacy.html",
+        {
+            "custom_text": sanitize.render_comment_text(notice) if notice else None,
+            "settings_days": {
+                "ip": conf.KEEP_IP_DAYS,
+                "rejected": conf.KEEP_REJECTED_DAYS,
+                "unconfirmed": conf.KEEP_UNCONFIRMED_DAYS,
+            },
+            "contact": conf.PRIVACY_CONTACT,
+        },
+    )
