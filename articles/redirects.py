@@ -7,7 +7,9 @@ way django.contrib.redirects does.
 from django.core.exceptions import DisallowedRedirect
 from django.http import HttpResponsePermanentRedirect
 
-from .models import CONTROL_CHARACTERS, REDIRECT_PATH_LENGTH, Redirect
+from newsroom.sanitize import strip_control_characters
+
+from .models import REDIRECT_PATH_LENGTH, Redirect
 
 
 def redirect_fallback(get_response):
@@ -22,7 +24,7 @@ def redirect_fallback(get_response):
 
 def candidate_paths(path: str) -> list[str]:
     """The stored forms an address may have: as asked, and with or without its final slash."""
-    if len(path) > REDIRECT_PATH_LENGTH or CONTROL_CHARACTERS.search(path):
+    if len(path) > REDIRECT_PATH_LENGTH or strip_control_characters(path) != path:
         return []
     if not path.startswith("/"):
         return []

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from articles.views import article_page_context
+from articles.pages import article_page_context
 from newsroom import sanitize
 from newsroom.http import client_ip
 

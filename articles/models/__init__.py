@@ -2,7 +2,6 @@ import html
 import math
 import re
 import secrets
-from urllib.parse import unquote, urlsplit
 
 import reversion
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom import images, pagecache, sanitize
 
-from . import conf
+from .. import conf
 
 SEARCH_CONFIG = "english"
 
@@ -573,212 +572,25 @@ def all_sections(request=None):
     return pagecache.remember("sections", lambda: list(Section.objects.all()), request=request)
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-REDIRECT_PATH_LENGTH = 500
-
-
-def normalize_redirect_path(value: str) -> str:
-    """The path part of an address, percent-escapes decoded, as Django's request.path has it.
-
-    "https://old.example/2019/05/%C3%A6/?p=3" and "/2019/05/æ/" give the same "/2019/05/æ/".
-    """
-    value = (value or "").strip()
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return value
-    if parts.scheme in {"http", "https"} and parts.netloc:
-        path = parts.path or "/"
-    else:
-        path = value.split("?")[0].split("#")[0]
-    return unquote(path)
-
-
-class Redirect(models.Model):
-    """An old address that answers with a permanent redirect (301) to where the page is now.
-
-    Consulted only when an address would otherwise answer 404 (articles.redirects), so it
-    costs ordinary pages nothing.
-    """
-
-    class Source(models.TextChoices):
-        IMPORT = "import", _("Imported from WordPress")
-        SLUG_CHANGE = "slug_change", _("Article address changed")
-        MANUAL = "manual", _("Added by an editor")
-
-    old_path = models.CharField(
-        _("old address"),
-        max_length=REDIRECT_PATH_LENGTH,
-        unique=True,
-        help_text=_('The path readers may still ask for, starting with "/", for example '
-                    "/2019/05/harbour-reopens/. A full address is cut down to its path."),
-    )  # fmt: skip
-    target = models.CharField(
-        _("new address"),
-        max_length=1000,
-        help_text=_('A path on this site ("/news/2024/3/1/harbour-reopens/") or a full address '
-                    'starting with "https://".'),
-    )  # fmt: skip
-    source = models.CharField(
-        _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
-    )
-    site = models.CharField(
-        _("old site"),
-        max_length=200,
-        blank=True,
-        help_text=_("For imported addresses: the site they came from."),
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["old_path"]
-        verbose_name = _("redirect")
-        verbose_name_plural = _("redirects")
-
-    def __str__(self):
-        return f"{self.old_path} → {self.target}"
-
-    def save(self, *args, **kwargs):
-        self.old_path = normalize_redirect_path(self.old_path)
-        self.target = self.target.strip()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        self.old_path = normalize_redirect_path(self.old_path)
-        self.target = (self.target or "").strip()
-        if not self.old_path.startswith("/") or self.old_path.startswith("//"):
-            errors["old_path"] = ValidationError(
-                _('The old address must be a path starting with one "/".'), code="invalid"
-            )
-        elif CONTROL_CHARACTERS.search(self.old_path) or len(self.old_path) > REDIRECT_PATH_LENGTH:
-            errors["old_path"] = ValidationError(
-                _("The old address holds characters no address can have."), code="invalid"
-            )
-        try:
-            target = urlsplit(self.target)
-        except ValueError:
-            target = None
-        if target is None or CONTROL_CHARACTERS.search(self.target):
-            errors["target"] = ValidationError(_("This is not a valid address."), code="invalid")
-        elif target.scheme or target.netloc:
-            if target.scheme not in {"http", "https"} or not target.netloc:
-                errors["target"] = ValidationError(
-                    _('A full address must start with "https://" or "http://".'), code="invalid"
-                )
-        elif not self.target.startswith("/") or self.target.startswith("//"):
-            errors["target"] = ValidationError(
-                _('A path on this site must start with one "/".'), code="invalid"
-            )
-        elif "old_path" not in errors and self._leads_back():
-            errors["target"] = ValidationError(
-                _("This would send readers round in a circle back to the old address."),
-                code="loop",
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    def _leads_back(self):
-        """True when following the target (and at most a few redirects after it) returns here."""
-        seen = {self.old_path}
-        target = self.target
-        for _step in range(5):
-            path = normalize_redirect_path(target)
-            if path in seen:
-                return True
-            seen.add(path)
-            following = (
-                Redirect.objects.exclude(pk=self.pk).filter(old_path=path).values_list("target")
-            ).first()
-            if following is None:
-                return False
-            target = following[0]
-        return False
-
-    @property
-    def is_external(self):
-        return not self.target.startswith("/")
-
-
-def record_move(*, old_path: str, new_path: str, source=Redirect.Source.SLUG_CHANGE):
-    """Send an address that moved to its new place, and earlier redirects to it straight on.
-
-    A redirect from the new address itself is removed: the page lives there now.
-    """
-    old_path = normalize_redirect_path(old_path)
-    new_path = normalize_redirect_path(new_path)
-    if old_path == new_path or len(old_path) > REDIRECT_PATH_LENGTH:
-        return None
-    Redirect.objects.filter(old_path=new_path).delete()
-    Redirect.objects.filter(target=old_path).update(target=new_path)
-    redirect, _created = Redirect.objects.update_or_create(
-        old_path=old_path, defaults={"target": new_path, "source": source}
-    )
-    return redirect
-
-
-def _note_address_change(sender, instance, raw=False, update_fields=None, **kwargs):
-    # Runs inside Article.save(), after it has settled first_published_at.
-    instance._moved_from = None
-    if raw or instance.pk is None:
-        return
-    if update_fields is not None and not {"slug", "first_published_at"} & set(update_fields):
-        return
-    stored = Article.objects.filter(pk=instance.pk).values("slug", "first_published_at").first()
-    if not stored or stored["first_published_at"] is None:
-        return
-    if stored["first_published_at"] > timezone.now():
-        # Scheduled but not yet seen: nobody has the old address.
-        return
-    old = Article(slug=stored["slug"], first_published_at=stored["first_published_at"])
-    old_url = old.get_absolute_url()
-    if instance.first_published_at and old_url != instance.get_absolute_url():
-        instance._moved_from = old_url
-
-
-def _redirect_moved_article(sender, instance, raw=False, **kwargs):
-    old_url = getattr(instance, "_moved_from", None)
-    if old_url:
-        instance._moved_from = None
-        record_move(old_path=old_url, new_path=instance.get_absolute_url())
-
-
-models.signals.pre_save.connect(
-    _note_address_change, sender=Article, dispatch_uid="redirect-note-address-change"
+# Models kept in their own modules, registered with the app as part of articles.models.
+from .redirects import (  # noqa: E402
+    REDIRECT_PATH_LENGTH,
+    Redirect,
+    normalize_redirect_path,
+    record_move,
 )
-models.signals.post_save.connect(
-    _redirect_moved_article, sender=Article, dispatch_uid="redirect-moved-article"
-)
+from .wordpress import WordPressLink  # noqa: E402
 
-
-class WordPressLink(models.Model):
-    """What an imported WordPress object became here, so that importing again updates it.
-
-    Keyed by the old site and the object's WordPress key: the numeric id of a post, an
-    attachment or a term, the login of an author. Other apps add their own kinds (comments).
-    """
-
-    class Kind(models.TextChoices):
-        AUTHOR = "author", _("author")
-        SECTION = "section", _("category as section")
-        TAG = "tag", _("tag")
-        POST = "post", _("post")
-
-    site = models.CharField(_("old site"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20)
-    key = models.CharField(_("WordPress key"), max_length=200)
-    object_id = models.PositiveBigIntegerField(_("object"))
-    imported_at = models.DateTimeField(_("last imported"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("WordPress link")
-        verbose_name_plural = _("WordPress links")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["site", "kind", "key"], name="wordpress_link_unique_key"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.site} {self.kind} {self.key} → {self.object_id}"
+__all__ = [
+    "Article",
+    "Byline",
+    "Correction",
+    "Redirect",
+    "REDIRECT_PATH_LENGTH",
+    "Section",
+    "Tag",
+    "Transition",
+    "WordPressLink",
+    "normalize_redirect_path",
+    "record_move",
+]

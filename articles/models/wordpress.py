@@ -1,0 +1,36 @@
+"""The record of what each imported WordPress object became (see articles.wordpress)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WordPressLink(models.Model):
+    """What an imported WordPress object became here, so that importing again updates it.
+
+    Keyed by the old site and the object's WordPress key: the numeric id of a post, an
+    attachment or a term, the login of an author. Other apps add their own kinds (comments).
+    """
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author", _("author")
+        SECTION = "section", _("category as section")
+        TAG = "tag", _("tag")
+        POST = "post", _("post")
+
+    site = models.CharField(_("old site"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20)
+    key = models.CharField(_("WordPress key"), max_length=200)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    imported_at = models.DateTimeField(_("last imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("WordPress link")
+        verbose_name_plural = _("WordPress links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "key"], name="wordpress_link_unique_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site} {self.kind} {self.key} → {self.object_id}"
