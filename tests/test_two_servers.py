@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "two-servers-password-1"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres")
