@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # Extra arguments for bench/run.py, for example: make bench BENCH_ARGS="--articles 20000"
 BENCH_ARGS ?=
 
-.PHONY: help install run seed serve test lint format migrations-check lock bench bench-cache clean
+.PHONY: help install run seed serve test test-fast lint format migrations-check lock bench bench-cache clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -73,6 +73,9 @@ test: install ## Run the test suite (PYTEST_ARGS="..." passes arguments to pytes
 		echo "      (install it with: apt-get install chromium)"; \
 	fi
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install ## Run the tests without the slow ones (browser, app servers, processes)
+	@$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: install ## Check code style and formatting with ruff
 	@$(BIN)/ruff check .

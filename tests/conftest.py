@@ -32,6 +32,25 @@ def empty_cache():
 
 
 @pytest.fixture
+def movable_cache(settings):
+    """A local-memory cache in place of Redis, so time-machine can move its clock.
+
+    Redis expires keys on its own clock, which no time travel in this process reaches; the
+    local-memory cache reads time.time(), so a test can let a timeout pass without waiting.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "movable-clock",
+        }
+    }
+    cache.clear()
+    pagecache.forget_recent()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def reader(client):
     """An anonymous visitor."""
     return client

@@ -6,7 +6,12 @@ import socket
 import urllib.error
 import urllib.request
 
+import pytest
+
 from tests.production import PYTHON, django_eval, production_env, run
+
+# Every test here starts Django or gunicorn in processes of its own.
+pytestmark = pytest.mark.slow
 
 # Settings and checks ---------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article, Correction
+from tests.admin_forms import add_inline_row, change_form_payload
 from tests.factories import ArticleFactory, CorrectionFactory, UserFactory
 from tests.markup import Markup
 
@@ -64,33 +65,6 @@ def superuser_client(client):
     return client
 
 
-def change_data(article, **overrides):
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "section": article.section_id,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "source": article.source,
-        "hero_alt": "",
-        "hero_caption": "",
-        "hero_credit": "",
-        "status": article.status,
-        "published_at_0": article.published_at.strftime("%d/%m/%Y"),
-        "published_at_1": article.published_at.strftime("%H:%M:%S"),
-        "comments_enabled": "on",
-        "base_version": article.version,
-    }
-    for prefix in ("bylines", "corrections"):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data | overrides
-
-
 def test_substantive_update_checkbox_shows_updated_to_readers(superuser_client, section):
     with time_machine.travel(NOW - datetime.timedelta(hours=3), tick=False):
         article = ArticleFactory(section=section)
@@ -98,8 +72,9 @@ def test_substantive_update_checkbox_shows_updated_to_readers(superuser_client, 
     with time_machine.travel(NOW, tick=False):
         response = superuser_client.post(
             url,
-            change_data(
-                article,
+            change_form_payload(
+                superuser_client,
+                url,
                 body="<p>The ferries are running again.</p>",
                 substantive_update="on",
             ),
@@ -116,7 +91,9 @@ def test_an_ordinary_edit_does_not_show_updated(superuser_client, section):
         article = ArticleFactory(section=section)
     url = reverse("admin:articles_article_change", args=[article.pk])
     with time_machine.travel(NOW, tick=False):
-        response = superuser_client.post(url, change_data(article, headline="Typo fixed"))
+        response = superuser_client.post(
+            url, change_form_payload(superuser_client, url, headline="Typo fixed")
+        )
         assert response.status_code == 302, response.context["adminform"].form.errors
         article.refresh_from_db()
         assert article.headline == "Typo fixed"
@@ -127,13 +104,11 @@ def test_an_ordinary_edit_does_not_show_updated(superuser_client, section):
 def test_editor_adds_a_correction_in_the_article_admin(superuser_client, section):
     article = ArticleFactory(section=section)
     url = reverse("admin:articles_article_change", args=[article.pk])
-    data = change_data(
-        article,
-        **{
-            "corrections-TOTAL_FORMS": "1",
-            "corrections-0-kind": "clarification",
-            "corrections-0-text": "The plan covers the east quays only.",
-        },
+    data = add_inline_row(
+        change_form_payload(superuser_client, url),
+        "corrections",
+        kind="clarification",
+        text="The plan covers the east quays only.",
     )
     response = superuser_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

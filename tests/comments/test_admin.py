@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentEdit, DiscussionSettings
+from tests.admin_forms import change_form_payload
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,18 +81,7 @@ def test_editing_a_comment_keeps_its_earlier_text(client, moderator):
     comment = CommentFactory(body="Original words.")
     client.force_login(moderator)
     url = reverse("admin:comments_comment_change", args=[comment.pk])
-    response = client.post(
-        url,
-        {
-            "author_name": comment.author_name,
-            "author_url": "",
-            "body": "Edited words.",
-            "edits-TOTAL_FORMS": "0",
-            "edits-INITIAL_FORMS": "0",
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-        },
-    )
+    response = client.post(url, change_form_payload(client, url, body="Edited words."))
     assert response.status_code == 302, response.content.decode()[:2000]
     comment.refresh_from_db()
     assert comment.body == "Edited words." and comment.edited_at

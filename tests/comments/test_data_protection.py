@@ -174,6 +174,7 @@ POSTGRES = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @POSTGRES
 def test_purge_on_a_hundred_thousand_comments(article):
     """Correct and complete on a realistic table; its speed is measured in bench/privacy.py."""

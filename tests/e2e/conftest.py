@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(E2E_DIR):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
 
