@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # Extra arguments for bench/run.py, for example: make bench BENCH_ARGS="--articles 20000"
 BENCH_ARGS ?=
 
-.PHONY: help install run seed serve test test-fast lint format migrations-check lock bench bench-cache clean
+.PHONY: help install run seed serve test test-fast lint format migrations-check lock bench bench-cache bench-peers clean
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -104,6 +104,9 @@ bench: install ## Load 100,000 articles into PostgreSQL and measure the reader p
 
 bench-cache: install ## Measure the page cache, the uncached article page and nginx in front (wrk, nginx)
 	@$(BIN)/python bench/cache.py $(BENCH_ARGS)
+
+bench-peers: install ## Measure Newsroom beside WordPress and Wagtail on the same content (wrk)
+	@$(BIN)/python bench/peers.py $(BENCH_ARGS)
 
 clean: ## Remove .venv, var/ (local database, media, static files) and caches
 	@rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts

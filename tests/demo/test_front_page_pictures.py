@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from articles.models import Article
 
-pytestmark = pytest.mark.django_db
+# Draws every real illustration of the demo: about a minute.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DESKTOP_WIDTH_PX = 1440
 REM_PX = 16
