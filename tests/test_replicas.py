@@ -6,8 +6,20 @@ shows where a request read from. The real streaming replica test at the end star
 second PostgreSQL cluster copied with pg_basebackup and runs the app against both.
 """
 
+import datetime
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
 import time
+import urllib.parse
+from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
@@ -17,7 +29,8 @@ from django.test.utils import CaptureQueriesContext
 from newsroom import db_router, pagecache
 from newsroom.replica_middleware import PIN_COOKIE, ReplicaReadsMiddleware
 from tests.comments.conftest import form_data
-from tests.production import PYTHON, django_eval, production_env, run
+from tests.production import PYTHON, django_eval, free_port, production_env, run
+from tests.test_two_servers import ROOT, Server, wait_until_up
 
 ALIASES = ["default", "replica1", "replica2"]
 ROUTER = "newsroom.db_router.ReplicaRouter"
@@ -342,3 +355,326 @@ def test_a_page_that_shows_a_thread_changed_a_moment_ago_is_rendered_again_from_
     assert response.status_code == 200
     assert queries.on("replica1") + queries.on("replica2") > 0
     assert queries.on("default") > 0
+
+
+# A real streaming replica ------------------------------------------------------------------
+
+PRIMARY_URL = os.environ.get("DATABASE_URL", "")
+FIRST_HEADLINE = "Lock keepers vote to keep the night shift"
+SECOND_HEADLINE = "Lock keepers keep the night shift, and add a second crew"
+
+
+def as_postgres(args, **kwargs):
+    """Runs a PostgreSQL program as the postgres user (the server refuses to run as root)."""
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *args],
+        capture_output=True,
+        text=True,
+        timeout=kwargs.pop("timeout", 120),
+        **kwargs,
+    )
+
+
+def sql(url, query, *params, dbname=None):
+    conninfo = psycopg.conninfo.make_conninfo(url, **({"dbname": dbname} if dbname else {}))
+    with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+        rows = conn.execute(query, params or None)
+        return rows.fetchall() if rows.description else None
+
+
+def allow_replication(primary):
+    """The primary accepts replication connections from 127.0.0.1 (once per machine)."""
+    line = "host replication all 127.0.0.1/32 trust"
+    hba = Path(sql(primary, "SHOW hba_file", dbname="postgres")[0][0])
+    if line not in hba.read_text().splitlines():
+        with hba.open("a") as config:
+            config.write(
+                f"\n# Streaming replicas on this machine (tests/test_replicas.py).\n{line}\n"
+            )
+        sql(primary, "SELECT pg_reload_conf()", dbname="postgres")
+        time.sleep(1)
+
+
+@pytest.fixture(scope="module")
+def streaming_replica():
+    """A second PostgreSQL cluster on a free port, streaming from the primary.
+
+    Yields its URL (without a database name), a function that stops it, and the name the
+    primary knows it by.
+    """
+    if not PRIMARY_URL.startswith("postgres"):
+        pytest.skip("needs DATABASE_URL on PostgreSQL (.ci/run's second pass)")
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        pytest.skip("setting up a replica needs root, to run pg_basebackup as postgres")
+    version = int(sql(PRIMARY_URL, "SHOW server_version_num", dbname="postgres")[0][0]) // 10000
+    bindir = Path(f"/usr/lib/postgresql/{version}/bin")
+    if not (bindir / "pg_basebackup").exists():
+        pytest.skip(f"pg_basebackup for PostgreSQL {version} is not installed in {bindir}")
+    try:
+        allow_replication(PRIMARY_URL)
+    except OSError as error:
+        pytest.skip(f"cannot allow replication in the primary's pg_hba.conf: {error}")
+    primary = psycopg_conninfo(PRIMARY_URL)
+    # A hot standby needs at least the primary's values of these.
+    needed = {
+        name: sql(PRIMARY_URL, f"SHOW {name}", dbname="postgres")[0][0]
+        for name in (
+            "max_connections",
+            "max_worker_processes",
+            "max_wal_senders",
+            "max_prepared_transactions",
+            "max_locks_per_transaction",
+        )
+    }
+    base = Path(tempfile.mkdtemp(prefix="newsroom-replica-"))
+    shutil.chown(base, "postgres")
+    data = base / "data"
+    port = free_port()
+    # The name its WAL receiver gives the primary (pg_stat_replication.application_name).
+    cluster = f"newsroom_replica_{port}"
+    started = False
+
+    def stop():
+        nonlocal started
+        if started:
+            as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "stop", "-m", "fast", "-w"])
+            started = False
+
+    try:
+        copied = as_postgres(
+            [str(bindir / "pg_basebackup"), "-h", primary["host"], "-p", primary["port"]]
+            + ["-U", primary["user"], "-D", str(data), "-R", "-X", "stream", "-c", "fast"]
+        )
+        if copied.returncode != 0:
+            pytest.skip(f"pg_basebackup failed: {copied.stderr.strip()}")
+        # Debian keeps a cluster's configuration in /etc; the copy gets its own.
+        for name, text in (
+            ("postgresql.conf", ""),
+            ("pg_ident.conf", ""),
+            ("pg_hba.conf", "local all all trust\nhost all all 127.0.0.1/32 trust\n"),
+        ):
+            (data / name).write_text(text)
+            shutil.chown(data / name, "postgres")
+        options = [f"-p {port}", f"-c unix_socket_directories={base}"]
+        options += ["-c listen_addresses=127.0.0.1", f"-c cluster_name={cluster}"]
+        options += [f"-c {name}={value}" for name, value in needed.items()]
+        result = as_postgres(
+            [str(bindir / "pg_ctl"), "-D", str(data), "-o", " ".join(options)]
+            + ["-l", str(base / "log"), "-w", "-t", "60", "start"]
+        )
+        started = result.returncode == 0
+        if not started:
+            log = (base / "log").read_text() if (base / "log").exists() else ""
+            pytest.fail(f"the replica did not start: {result.stderr}\n{log}")
+        url = f"postgres://{primary['user']}@127.0.0.1:{port}"
+        assert sql(url, "SELECT pg_is_in_recovery()", dbname="postgres") == [(True,)]
+        yield url, stop, cluster
+    finally:
+        stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def psycopg_conninfo(url):
+    parsed = urllib.parse.urlsplit(url)
+    return {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": str(parsed.port or 5432),
+        "user": parsed.username or "postgres",
+    }
+
+
+@pytest.fixture(scope="module")
+def replicated_newsroom(streaming_replica, collected_static, tmp_path_factory):
+    """A database of its own on the primary, migrated and with one article, and gunicorn
+    serving it with the replica configured.
+
+    Yields the server, the database's URL on the primary and on the replica, the function
+    that stops the replica, and the name the primary knows the replica by.
+    """
+    replica_url, stop_replica, replica_name = streaming_replica
+    media = tmp_path_factory.mktemp("replica-media")
+    name = f"newsroom_replicas_{secrets.token_hex(4)}"
+    sql(PRIMARY_URL, f'CREATE DATABASE "{name}"', dbname="postgres")
+    primary_db = urllib.parse.urlsplit(PRIMARY_URL)._replace(path=f"/{name}").geturl()
+    replica_db = f"{replica_url}/{name}"
+    env = production_env(
+        DATABASE_URL=primary_db,
+        DATABASE_REPLICA_URLS=replica_db,
+        REDIS_URL=None,
+        TASKS_BACKEND="immediate",
+        EMAIL_URL="console:",
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(collected_static),
+        SECURE_SSL_REDIRECT="false",
+        TRUSTED_PROXY_COUNT="0",
+        # Every request renders, so every request reads; connections closed after each.
+        PAGE_CACHE_SECONDS="0",
+        DATABASE_CONN_MAX_AGE="0",
+        DATABASE_REPLICA_PIN_SECONDS="10",
+        DATABASE_REPLICA_RETRY_SECONDS="30",
+        LOG_LEVEL="ERROR",
+        MEDIA_ROOT=str(media),
+    )
+    process = None
+    try:
+        migrated = subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert migrated.returncode == 0, migrated.stderr
+        seeded = run(
+            [
+                PYTHON,
+                "-c",
+                "import django; django.setup(); import tests.test_replicas as t; t.seed()",
+            ],
+            env,
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        port = free_port()
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", "1", "--threads", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = Server(port, process)
+        wait_until_up(server)
+        yield server, primary_db, replica_db, stop_replica, replica_name
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        stop_replica()
+        sql(PRIMARY_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', dbname="postgres")
+
+
+def seed():
+    """The one article and the discussion settings the streaming test reads and comments on."""
+    from comments.models import DiscussionSettings
+    from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+    ArticleFactory(
+        section=SectionFactory(name="Canals", slug="canals"),
+        authors=[AuthorFactory(name="Tomasz Wren", slug="tomasz-wren")],
+        headline=FIRST_HEADLINE,
+        slug="lock-keepers",
+    )
+    DiscussionSettings.objects.create(notify_moderators=False, min_seconds=0)
+
+
+def replay(replica_db, *, paused):
+    sql(replica_db, "SELECT pg_wal_replay_pause()" if paused else "SELECT pg_wal_replay_resume()")
+
+
+def caught_up(primary_db, replica_db, timeout=30):
+    """Waits until the replica has replayed everything the primary wrote so far."""
+    target = sql(primary_db, "SELECT pg_current_wal_lsn()::text")[0][0]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = sql(replica_db, "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", target)[0][0]
+        if done:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the replica did not catch up with the primary")
+
+
+def article_path(primary_db):
+    published = sql(
+        primary_db, "SELECT published_at FROM articles_article WHERE slug = 'lock-keepers'"
+    )
+    day = published[0][0].astimezone(datetime.UTC)
+    return f"/news/{day.year}/{day.month}/{day.day}/lock-keepers/"
+
+
+@pytest.mark.slow
+def test_a_streaming_replica_serves_readers_and_the_primary_serves_writers(replicated_newsroom):
+    server, primary_db, replica_db, stop_replica, replica_name = replicated_newsroom
+    streaming = "SELECT state FROM pg_stat_replication WHERE application_name = %s"
+    assert sql(primary_db, streaming, replica_name) == [("streaming",)]
+    caught_up(primary_db, replica_db)
+    path = article_path(primary_db)
+    status, _, html = server.get(path)
+    assert status == 200 and FIRST_HEADLINE in html
+
+    # Readers keep getting pages while the primary takes writes.
+    def write_many():
+        for number in range(40):
+            sql(
+                primary_db,
+                "UPDATE articles_article SET standfirst = %s WHERE slug = 'lock-keepers'",
+                f"Update number {number} from the desk.",
+            )
+
+    writer = threading.Thread(target=write_many)
+    writer.start()
+    answers = []
+    while writer.is_alive():
+        answers.append(server.get(path)[0])
+        answers.append(server.get("/")[0])
+    writer.join()
+    assert answers and set(answers) == {200}
+    caught_up(primary_db, replica_db)
+    assert "Update number 39 from the desk." in server.get(path)[2]
+
+    # With replay paused, only the primary knows the new headline: whoever sees it read
+    # from the primary, whoever does not read from the replica.
+    replay(replica_db, paused=True)
+    try:
+        sql(
+            primary_db,
+            "UPDATE articles_article SET headline = %s WHERE slug = 'lock-keepers'",
+            SECOND_HEADLINE,
+        )
+        status, headers, html = server.get(path)
+        assert status == 200 and FIRST_HEADLINE in html and SECOND_HEADLINE not in html
+        assert "public" in headers["Cache-Control"] and "Set-Cookie" not in headers
+
+        token = re.search(r'name="token" value="([^"]+)"', html)[1]
+        article_id = sql(primary_db, "SELECT id FROM articles_article WHERE slug = 'lock-keepers'")
+        status, headers, html = server.request(
+            f"/comments/post/{article_id[0][0]}/",
+            {
+                "author_name": "Odile Brand",
+                "author_email": "odile@example.net",
+                "author_url": "",
+                "body": "The night crew saved my boat last winter.",
+                "token": token,
+                "parent": "",
+                "contact_fax": "",
+            },
+            headers={"Sec-Fetch-Site": "same-origin", "Origin": server.url},
+        )
+        # The redirect to the poster's own view was followed: read from the primary.
+        assert status == 200
+        assert "awaiting moderation" in html and SECOND_HEADLINE in html
+        # For the next seconds the poster reads from the primary on any page...
+        status, headers, html = server.get(path)
+        assert status == 200 and SECOND_HEADLINE in html
+        assert "Set-Cookie" not in headers and "Cookie" not in headers.get("Vary", "")
+        # ...while another reader still reads from the paused replica.
+        other = Server(server.port, server.process)
+        assert FIRST_HEADLINE in other.get(path)[2]
+        assert sql(replica_db, "SELECT count(*) FROM comments_comment") == [(0,)]
+    finally:
+        replay(replica_db, paused=False)
+    caught_up(primary_db, replica_db)
+    other = Server(server.port, server.process)
+    assert SECOND_HEADLINE in other.get(path)[2]
+
+    # A replica that is down: readers get their pages from the primary.
+    stop_replica()
+    for page in (path, "/", "/section/canals/"):
+        status, _, html = other.get(page)
+        assert status == 200, page
+    assert SECOND_HEADLINE in other.get(path)[2]
