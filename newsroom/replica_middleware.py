@@ -19,6 +19,10 @@ it makes no page personal: a pinned visitor may still get the shared cached page
 current: the page cache checks its versions), and a page rendered for them is the same HTML
 as anyone's. No response gets ``Vary: Cookie`` from here.
 
+A query that fails on a replica in the middle of a reader request (a standby cancels queries
+that conflict with what it replays; a replica may go away) is answered by rendering the page
+again from the primary.
+
 Installed without replicas, this middleware removes itself (MiddlewareNotUsed).
 """
 
@@ -26,7 +30,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 from newsroom import db_router
 
@@ -89,6 +93,26 @@ class ReplicaReadsMiddleware:
         if request.method not in SAFE_METHODS:
             self._pin(request, response)
         return response
+
+    def process_exception(self, request, exception):
+        """A replica that fails in the middle of a reader request: render it from the primary.
+
+        A standby cancels a query that conflicts with what it replays, and a replica may go
+        away between the connection check and a query; the reader gets the page either way.
+        """
+        current = db_router.reads.get()
+        if (
+            not isinstance(exception, OperationalError)
+            or request.method not in SAFE_METHODS
+            or current is None
+            or current.from_primary
+            or not current.checked
+        ):
+            return None
+        replica = connections[current.alias]
+        if replica.connection is None or not replica.is_usable():
+            db_router.mark_down(current.alias)
+        return self._respond(request, primary=True)[0]
 
     def _respond(self, request, primary):
         used = db_router.Reads(alias=DEFAULT_DB_ALIAS if primary else db_router.pick_replica())

@@ -6,6 +6,7 @@ shows where a request read from. The real streaming replica test at the end star
 second PostgreSQL cluster copied with pg_basebackup and runs the app against both.
 """
 
+import contextlib
 import datetime
 import os
 import re
@@ -316,6 +317,38 @@ def test_with_the_replicas_down_readers_still_get_their_page(routing, client, ar
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert queries.on("default") > 0
+
+
+@pytest.mark.django_db(transaction=True, databases=ALIASES)
+def test_a_query_cancelled_on_a_replica_is_answered_from_the_primary(routing, client, article):
+    def cancel(execute, sql, params, many, context):
+        raise OperationalError("canceling statement due to conflict with recovery")
+
+    with Queries() as queries, contextlib.ExitStack() as replicas:
+        for alias in ("replica1", "replica2"):
+            replicas.enter_context(connections[alias].execute_wrapper(cancel))
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.headline in response.content.decode()
+    assert queries.on("default") > 0
+    # The replica itself still answers: it is not set aside.
+    assert not db_router.is_down("replica1") and not db_router.is_down("replica2")
+
+
+@pytest.mark.django_db(transaction=True, databases=ALIASES)
+def test_a_replica_lost_in_the_middle_of_a_request_is_set_aside(
+    routing, client, article, monkeypatch
+):
+    def lose(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with contextlib.ExitStack() as replicas:
+        for alias in ("replica1", "replica2"):
+            replicas.enter_context(connections[alias].execute_wrapper(lose))
+            monkeypatch.setattr(connections[alias], "is_usable", lambda: False)
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert db_router.is_down("replica1") or db_router.is_down("replica2")
 
 
 @pytest.mark.django_db(transaction=True, databases=ALIASES)
