@@ -26,6 +26,7 @@ again from the primary.
 Installed without replicas, this middleware removes itself (MiddlewareNotUsed).
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 from newsroom import db_router
+
+logger = logging.getLogger(__name__)
 
 PIN_COOKIE = "newsroom_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -109,6 +112,11 @@ class ReplicaReadsMiddleware:
             or not current.checked
         ):
             return None
+        logger.warning(
+            "A query failed on read replica %s (%s); rendering from the primary.",
+            current.alias,
+            exception,
+        )
         replica = connections[current.alias]
         if replica.connection is None or not replica.is_usable():
             db_router.mark_down(current.alias)
