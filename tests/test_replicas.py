@@ -117,6 +117,15 @@ def test_replica_urls_become_mirrored_aliases_with_a_bounded_connect_timeout():
     assert routers == [ROUTER]
 
 
+def test_check_deploy_stays_clean_with_replicas_configured():
+    result = run(
+        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        production_env(DATABASE_REPLICA_URLS="postgres://reader@10.0.0.2:5432/newsroom"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
