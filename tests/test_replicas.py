@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.cache import cache
+import time_machine
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import OperationalError, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -365,7 +365,7 @@ def test_a_page_whose_parts_just_changed_is_rendered_from_the_primary(
     routing, client, article, settings
 ):
     settings.PAGE_CACHE_SECONDS = 600
-    pagecache._bump([pagecache.SITE])
+    pagecache.touch_site()
     with Queries() as queries:
         response = client.get(article.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
@@ -374,7 +374,7 @@ def test_a_page_whose_parts_just_changed_is_rendered_from_the_primary(
     # Once the change is older than the pin window, a replica renders the pages. (What is
     # scheduled next is looked up on the primary, once per change, before any page.)
     settings.DATABASE_REPLICA_PIN_SECONDS = 0
-    pagecache._bump([pagecache.SITE])
+    pagecache.touch_site()
     client.get(article.get_absolute_url())
     with Queries() as queries:
         assert client.get("/")["X-Page-Cache"] == "miss"
@@ -387,11 +387,15 @@ def test_a_page_that_shows_a_thread_changed_a_moment_ago_is_rendered_again_from_
     routing, client, article, settings
 ):
     settings.PAGE_CACHE_SECONDS = 600
-    # The site changed long ago; only this article's thread changed a moment ago, which the
-    # page learns while it renders.
-    cache.set(pagecache._PREFIX + pagecache.SITE, pagecache._now_us() - 60_000_000, None)
-    pagecache._bump([pagecache.article(article.pk)])
-    pagecache._current([pagecache.SITE])  # what is scheduled next, looked up beforehand
+    # The site changed a minute ago: pages that show only the site read from a replica. (The
+    # first request also looks up, on the primary, what is scheduled next.)
+    with time_machine.travel(time.time() - 60):
+        pagecache.touch_site()
+    with Queries() as queries:
+        client.get("/")
+    assert queries.on("replica1") + queries.on("replica2") > 0
+    # Only this article's thread changes now, which its page learns while it renders.
+    pagecache.touch_article(article.pk)
     with Queries() as queries:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
