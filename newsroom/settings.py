@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and authentication: a stored page is served without them.
     "newsroom.pagecache.PageCacheMiddleware",
+    # Reader requests read from a replica; removes itself without DATABASE_REPLICA_URLS.
+    "newsroom.replica_middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "articles.redirects.redirect_fallback",
@@ -168,6 +170,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Covering indexes (INCLUDE) are a PostgreSQL speed-up; SQLite builds the same indexes
     # on their key columns alone, which is all it needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# PostgreSQL read replicas (docs/scaling.md): comma-separated database URLs. Reader pages
+# read from them; writes, transactions, the admin and a visitor's next reads after sending a
+# form use the primary above (newsroom/db_router.py, newsroom/replica_middleware.py).
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    try:
+        _replica = dj_database_url.parse(
+            _url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {_number} is not a database URL ({error})."
+        ) from None
+    if "postgresql" not in DATABASES["default"]["ENGINE"] or "postgresql" not in _replica["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS needs PostgreSQL, for DATABASE_URL and every replica."
+        )
+    # Seconds to wait for a replica before reading from the primary instead.
+    _replica["OPTIONS"] = {"connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2)}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []
+# How long a visitor reads from the primary after sending a form, and how recent a change
+# must be for a page showing it to be rendered from the primary.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
+# How long a replica that did not answer is left alone before it is tried again.
+DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

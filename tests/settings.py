@@ -25,3 +25,8 @@ SECURE_SSL_REDIRECT = False
 # Most tests look at what a view does; the page cache's own tests turn it on
 # (tests/test_pagecache.py), so a stored page never hides a view's behaviour elsewhere.
 PAGE_CACHE_SECONDS = 0
+# Two read replicas that are the test database itself (pytest-django points a MIRROR at it),
+# for the router's tests (tests/test_replicas.py); routing is off unless a test installs
+# the router, so the rest of the suite reads from "default" as before.
+for _alias in ("replica1", "replica2"):
+    DATABASES[_alias] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
