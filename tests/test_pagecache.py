@@ -550,3 +550,18 @@ def test_no_purge_is_sent_without_front_caches(settings, article, commit):
     commit(pagecache.touch_site)
     commit(pagecache.touch_article, article.pk)
     assert pagecache.purger.pending() == 0
+
+
+def test_changes_made_while_a_cache_is_down_wait_as_one_purge(caplog):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    purger = Purger(timeout=0.5, repeat_after=0, max_delay=5.0)
+    purger.submit(["thread:1"], caches=[down])
+    deadline = time.monotonic() + 5
+    while not caplog.records and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for pk in range(2, 40):
+        purger.submit([f"thread:{pk}"], caches=[down])
+    assert purger.pending() == 1
+    purger.clear()

@@ -70,13 +70,21 @@ class Purger:
         self._pid = None
 
     def submit(self, keys, caches=None) -> None:
-        caches = list(settings.FRONT_CACHES if caches is None else caches)
+        if caches is None:
+            caches = getattr(settings, "FRONT_CACHES", ())
+        caches = list(caches)
         keys = frozenset(keys)
         if not caches or not keys:
             return
         now = time.monotonic()
         with self._condition:
             for url in caches:
+                failing = next((j for j in self._jobs if j.url == url and j.attempts), None)
+                if failing is not None:
+                    # The cache is not answering: the keys wait with what it has missed, and
+                    # go with it at the next try.
+                    failing.keys |= keys
+                    continue
                 self._jobs.append(_Job(url, keys, due=now, created=now))
                 if self.repeat_after:
                     later = now + self.repeat_after
@@ -162,27 +170,34 @@ class Purger:
                 self._condition.notify_all()
 
     def _retry(self, url, batch, error) -> None:
+        # What failed together is tried again together, with what joined it meanwhile.
+        failing = [job for job in self._jobs if job.url == url and job.attempts]
+        for job in failing:
+            self._jobs.remove(job)
+        batch = batch + failing
+        job = _Job(
+            url,
+            frozenset().union(*(job.keys for job in batch)),
+            due=0,
+            created=min(job.created for job in batch),
+            attempts=max(job.attempts for job in batch) + 1,
+            reported=any(job.reported for job in batch),
+        )
         now = time.monotonic()
-        for job in batch:
-            job.attempts += 1
-            age = now - job.created
-            names = " ".join(sorted(job.keys))
-            if age >= self.max_age:
-                logger.error(
-                    "Gave up purging %s at %s after %d attempts over %.0f s: %s",
-                    names, url, job.attempts, age, error,
-                )  # fmt: skip
-                continue
-            logger.warning(
-                "Could not purge %s at %s (attempt %d): %s", names, url, job.attempts, error
-            )
-            if age >= self.error_after and not job.reported:
-                job.reported = True
-                logger.error(
-                    "Purging %s at %s has failed for %.0f s; still trying.", names, url, age
-                )
-            job.due = now + min(self.max_delay, 0.25 * 2**job.attempts)
-            self._jobs.append(job)
+        age = now - job.created
+        names = " ".join(sorted(job.keys))
+        logger.warning("Could not purge %s at %s (attempt %d): %s", names, url, job.attempts, error)
+        if age >= self.max_age:
+            logger.error(
+                "Gave up purging %s at %s after %d attempts over %.0f s: %s",
+                names, url, job.attempts, age, error,
+            )  # fmt: skip
+            return
+        if age >= self.error_after and not job.reported:
+            job.reported = True
+            logger.error("Purging %s at %s has failed for %.0f s; still trying.", names, url, age)
+        job.due = now + min(self.max_delay, 0.25 * 2**job.attempts)
+        self._jobs.append(job)
 
     def _send(self, url, keys):
         """None when the cache purged the keys, otherwise what went wrong."""
