@@ -54,9 +54,11 @@ def article_page_context(article, request=None, *, keep=True):
 
     `keep=False` renders every part afresh and keeps nothing (previews of unpublished work).
     """
+    parts = article_parts(article, request=request, keep=keep)
+    pagecache.tag_response(request, *parts.get("keys", ()))
     return {
         "article": article,
-        "article_parts": article_parts(article, request=request, keep=keep),
+        "article_parts": parts,
         "related_html": related_block(article, request=request, keep=keep),
         "current_section": article.section.slug,
     }
@@ -74,14 +76,22 @@ def article_parts(article, request=None, *, keep=True):
     def render_parts():
         prefetch_related_objects([article], prefetch_bylines(), "tags", "corrections")
         context = {"article": article}
-        return {
+        parts = {
             part: render_to_string(f"articles/parts/{part}.html", context, request=request)
             for part in ("meta", "article")
         }
+        # What the page shows, for the front caches' purges by key.
+        parts["keys"] = [
+            pagecache.keys.article(article.pk),
+            pagecache.keys.section(article.section_id),
+            *(pagecache.keys.author(byline.author_id) for byline in article.bylines.all()),
+            *(pagecache.keys.tag(tag.pk) for tag in article.tags.all()),
+        ]
+        return parts
 
     if not keep:
         return render_parts()
-    return pagecache.remember(f"article:{article.pk}", render_parts, request=request)
+    return pagecache.remember(f"article-parts:{article.pk}", render_parts, request=request)
 
 
 def related_block(article, request=None, *, keep=True):

@@ -29,6 +29,11 @@ def paginate(request, queryset, *, key):
     return paginator.get_page(request.GET.get("page"))
 
 
+def tag_listing(request, key, articles):
+    """A listing page shows its own thing (a section, a tag...) and the articles it lists."""
+    pagecache.tag_response(request, key, *(pagecache.keys.article(a.pk) for a in articles))
+
+
 @require_safe
 @pagecache.public_page
 def front_page(request):
@@ -38,14 +43,18 @@ def front_page(request):
     newest = public.exclude(pk__in=[article.pk for article in featured])
     stories = featured + list(newest[: 1 + FRONT_PAGE_TOP_STORIES + FRONT_PAGE_LATEST])
     top = stories[: 1 + FRONT_PAGE_TOP_STORIES]
+    latest = stories[len(top) :][:FRONT_PAGE_LATEST]
+    rails = section_rails(exclude=[article.pk for article in top], request=request)
+    listed = [*top, *latest, *(article for _, articles in rails for article in articles)]
+    tag_listing(request, pagecache.FRONT, listed)
     return render(
         request,
         "articles/front_page.html",
         {
             "lead": top[0] if top else None,
             "top_stories": top[1:],
-            "latest": stories[len(top) :][:FRONT_PAGE_LATEST],
-            "rails": section_rails(exclude=[article.pk for article in top], request=request),
+            "latest": latest,
+            "rails": rails,
         },
     )
 
@@ -81,6 +90,7 @@ def section_detail(request, slug):
         Article.objects.public().filter(section=section).newest_first().for_listing(),
         key=f"section:{section.pk}",
     )
+    tag_listing(request, pagecache.keys.section(section.pk), page)
     return render(
         request,
         "articles/section_detail.html",
@@ -95,6 +105,7 @@ def tag_detail(request, slug):
     page = paginate(
         request, tag.articles.public().newest_first().for_listing(), key=f"tag:{tag.pk}"
     )
+    tag_listing(request, pagecache.keys.tag(tag.pk), page)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -107,6 +118,7 @@ def author_detail(request, slug):
         author.articles.public().newest_first().for_listing(),
         key=f"author:{author.pk}",
     )
+    tag_listing(request, pagecache.keys.author(author.pk), page)
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
@@ -134,6 +146,7 @@ def month_archive(request, year, month):
         .for_listing(),
         key=f"archive:{year}-{month}",
     )
+    tag_listing(request, None, page)
     previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
     next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None
     return render(
@@ -162,6 +175,7 @@ def search(request):
             show=lambda articles: articles.for_listing().with_snippets(query),
         )
         page = paginator.get_page(request.GET.get("page"))
+        tag_listing(request, None, page)
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 

@@ -427,6 +427,9 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 PAGE_SHARED_MAX_AGE = env_int("PAGE_SHARED_MAX_AGE", 300)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
 PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 24 * 60 * 60)
+# Front caches (Varnish with the xkey vmod) told to drop pages by surrogate key after each
+# change: base URLs, comma-separated, e.g. http://127.0.0.1:6081. Empty sends no purge.
+FRONT_CACHES = env_list("FRONT_CACHE_URLS")
 
 # Articles: what a deployment may set through the environment. Left unset, the app's own
 # default applies (articles/conf.py, where every articles setting is described).

@@ -2,10 +2,15 @@
 stored page is dropped when what it shows changes."""
 
 import datetime
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.utils import timezone
 
 from articles import services
@@ -13,6 +18,7 @@ from articles.models import Byline
 from comments import services as comment_services
 from comments.models import Comment, DiscussionSettings
 from newsroom import pagecache
+from newsroom.pagecache.purge import Purger
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -393,3 +399,171 @@ def test_a_kept_page_expires_after_page_cache_seconds(client, article, settings,
         assert client.get(url)["X-Page-Cache"] == "hit"
         clock.shift(2)
         assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+# Surrogate keys, and purges at the front caches ---------------------------------------------
+
+
+def keys_of(response):
+    assert response["Surrogate-Key"] == response["xkey"]
+    return response["xkey"].split()
+
+
+def test_the_article_page_names_everything_it_shows(client, article):
+    keys = keys_of(client.get(article.get_absolute_url()))
+    assert keys[0] == "site"
+    assert set(keys) == {
+        "site",
+        f"article:{article.pk}",
+        f"thread:{article.pk}",
+        f"section:{article.section_id}",
+        *(f"author:{byline.author_id}" for byline in article.bylines.all()),
+        *(f"tag:{tag.pk}" for tag in article.tags.all()),
+    }
+
+
+def test_a_page_served_from_the_cache_carries_the_keys_it_was_rendered_with(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert keys_of(second) == keys_of(first)
+
+
+@pytest.mark.parametrize("listing", ["front", "section", "tag", "author"])
+def test_listings_name_themselves_and_the_articles_they_list(client, article, author, listing):
+    tag = article.tags.get()
+    url, own_key = {
+        "front": ("/", "front"),
+        "section": (article.section.get_absolute_url(), f"section:{article.section_id}"),
+        "tag": (tag.get_absolute_url(), f"tag:{tag.pk}"),
+        "author": (f"/author/{author.slug}/", f"author:{author.pk}"),
+    }[listing]
+    elsewhere = ArticleFactory()  # another section, author and tags: only the front lists it
+    keys = keys_of(client.get(url))
+    assert {"site", own_key, f"article:{article.pk}"} <= set(keys)
+    assert (f"article:{elsewhere.pk}" in keys) == (listing == "front")
+
+
+def test_the_archive_and_search_name_the_articles_they_list(client, article):
+    published = timezone.localtime(article.first_published_at)
+    archive = client.get(f"/archive/{published.year}/{published.month}/")
+    assert f"article:{article.pk}" in keys_of(archive)
+    found = client.get("/search/", {"q": article.headline.split()[0]})
+    assert f"article:{article.pk}" in keys_of(found)
+
+
+def test_the_comments_feed_names_the_thread(client, article):
+    feed = client.get(article.get_absolute_url() + "comments/rss.xml")
+    assert feed.status_code == 200
+    assert f"thread:{article.pk}" in keys_of(feed)
+
+
+def test_pages_for_one_visitor_carry_no_keys(client, article, editor):
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert "xkey" not in response and "Surrogate-Key" not in response
+
+
+class _FrontCache(BaseHTTPRequestHandler):
+    def do_PURGE(self):
+        self.server.received.append(self.headers["xkey-purge"])
+        status = self.server.answers.pop(0) if self.server.answers else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def front_cache(settings, monkeypatch):
+    """A front cache that records the purges it receives and answers as told (200 by default)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FrontCache)
+    server.received, server.answers = [], []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.FRONT_CACHES = [f"http://127.0.0.1:{server.server_port}"]
+    # The second purge, sent a moment later, is for pages rendered while the change commits.
+    monkeypatch.setattr(pagecache.purger, "repeat_after", 0)
+    yield server
+    pagecache.purger.clear()
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_comment_change_purges_its_thread_once_committed(
+    front_cache, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.touch_article(article.pk)
+        assert pagecache.purger.pending() == 0
+    assert pagecache.purger.wait_idle(5)
+    assert front_cache.received == [f"thread:{article.pk}"]
+
+
+def test_an_edited_article_purges_every_page_of_the_site(front_cache, article, commit):
+    article.headline = "Harbour plan delayed"
+    commit(article.save)
+    assert pagecache.purger.wait_idle(5)
+    assert front_cache.received == ["site"]
+
+
+def test_a_rolled_back_change_sends_no_purge(
+    front_cache, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            pagecache.touch_site()
+            raise RuntimeError("the change failed")
+    assert callbacks == []
+    assert pagecache.purger.wait_idle(5)
+    assert front_cache.received == []
+
+
+def test_a_purge_the_cache_refuses_is_retried_until_delivered(front_cache, caplog):
+    front_cache.answers = [503, 503]
+    pagecache.purge("thread:7", "article:7")
+    assert pagecache.purger.wait_idle(10)
+    assert front_cache.received == ["article:7 thread:7"] * 3
+    failures = [r for r in caplog.records if r.name == "newsroom.pagecache"]
+    assert [r.levelname for r in failures] == ["WARNING", "WARNING"]
+    assert "answered 503" in failures[0].getMessage()
+
+
+def test_a_cache_that_stays_down_is_reported_then_given_up_after_the_maximum_age(caplog):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    purger = Purger(timeout=0.5, repeat_after=0, error_after=0.3, max_age=1.0, max_delay=0.2)
+    purger.submit(["site"], caches=[down])
+    assert purger.pending() == 1
+    assert purger.wait_idle(10)
+    records = [r for r in caplog.records if r.name == "newsroom.pagecache"]
+    levels = [r.levelname for r in records]
+    assert levels.count("WARNING") >= 2
+    assert any("still trying" in r.getMessage() for r in records if r.levelname == "ERROR")
+    assert "Gave up purging site" in records[-1].getMessage()
+    assert records[-1].levelname == "ERROR"
+
+
+def test_no_purge_is_sent_without_front_caches(settings, article, commit):
+    settings.FRONT_CACHES = []
+    commit(pagecache.touch_site)
+    commit(pagecache.touch_article, article.pk)
+    assert pagecache.purger.pending() == 0
+
+
+def test_changes_made_while_a_cache_is_down_wait_as_one_purge(caplog):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    purger = Purger(timeout=0.5, repeat_after=0, max_delay=5.0)
+    purger.submit(["thread:1"], caches=[down])
+    deadline = time.monotonic() + 5
+    while not caplog.records and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for pk in range(2, 40):
+        purger.submit([f"thread:{pk}"], caches=[down])
+    assert purger.pending() == 1
+    purger.clear()

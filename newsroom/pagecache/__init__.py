@@ -21,12 +21,21 @@ in always get fresh pages, and theirs are never stored), for views marked with
 ``@public_page``, asked for with no query parameters but those the apps registered
 (``register_parameters``). A registered private parameter makes the answer private.
 
+Front caches (Varnish, a CDN) in front of the servers learn what each page shows from its
+surrogate keys (``xkey`` and ``Surrogate-Key`` headers): views name what they show with
+``tag_response(request, *keys)``, and every page carries ``site``. Each change that moves a
+version also purges its key at the front caches of the ``FRONT_CACHES`` setting, once the
+transaction commits and in the background, retrying until the purge is delivered.
+
 The package by job: ``versions`` (keys, versions, the schedule), ``memo`` (values kept
 until their versions move), ``parameters`` (the registry), ``decorators`` (what views
-declare) and ``middleware`` (storing and serving pages).
+declare), ``middleware`` (storing and serving pages), ``keys`` (surrogate keys) and
+``purge`` (purges sent to the front caches).
 """
 
+from . import keys
 from .decorators import depends_on, public_page
+from .keys import FRONT, tag_response
 from .memo import forget_recent, remember
 from .middleware import PageCacheMiddleware
 from .parameters import (
@@ -35,6 +44,7 @@ from .parameters import (
     private_parameters,
     register_parameters,
 )
+from .purge import purge, purger
 from .versions import (
     SITE,
     article,
@@ -46,6 +56,7 @@ from .versions import (
 )
 
 __all__ = [
+    "FRONT",
     "SITE",
     "PageCacheMiddleware",
     "article",
@@ -53,11 +64,15 @@ __all__ = [
     "depends_on",
     "forget_recent",
     "is_personal",
+    "keys",
     "private_parameters",
     "public_page",
+    "purge",
+    "purger",
     "register_parameters",
     "register_schedule",
     "remember",
+    "tag_response",
     "touch",
     "touch_article",
     "touch_site",

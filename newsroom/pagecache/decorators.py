@@ -6,6 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+from .keys import HEADERS, response_keys, surrogate_key, tag_response
 from .parameters import is_personal
 from .versions import versions
 
@@ -36,6 +37,10 @@ def public_page(view):
             # nginx's proxy_cache reads max-age but not s-maxage; this header is its own
             # (it never passes it on to browsers). See deploy/nginx/newsroom.conf.
             response["X-Accel-Expires"] = str(settings.PAGE_SHARED_MAX_AGE)
+            # What the page shows, for the front caches' purges by key (keys.py).
+            keys = response_keys(request)
+            for header in HEADERS:
+                response[header] = keys
             state = getattr(request, "page_cache", None)
             if state is not None:
                 state.cacheable = True
@@ -45,7 +50,11 @@ def public_page(view):
 
 
 def depends_on(request, *names: str) -> None:
-    """The page being rendered shows these parts too (read their versions now)."""
+    """The page being rendered shows these parts too (read their versions now).
+
+    The page carries their surrogate keys, so a change that moves one also purges it.
+    """
+    tag_response(request, *(surrogate_key(name) for name in names))
     state = getattr(request, "page_cache", None)
     if state is not None:
         try:

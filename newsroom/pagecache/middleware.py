@@ -25,6 +25,8 @@ _KEPT_HEADERS = (
     "X-Robots-Tag",
     "X-Accel-Expires",
     "Link",
+    "xkey",
+    "Surrogate-Key",
 )
 
 

@@ -10,9 +10,11 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from .keys import SITE, surrogate_key
+from .purge import purge
+
 logger = logging.getLogger("newsroom.pagecache")
 
-SITE = "site"
 _PREFIX = "pagecache:v:"
 
 
@@ -21,7 +23,10 @@ def article(pk) -> str:
 
 
 def touch(*names: str) -> None:
-    """Mark these parts of the site as changed, once the current transaction commits."""
+    """Mark these parts of the site as changed, once the current transaction commits.
+
+    The front caches are then told to drop the pages that show them (``purge``).
+    """
     names = tuple(dict.fromkeys(names))
     if names:
         transaction.on_commit(lambda: _bump(names))
@@ -51,6 +56,8 @@ def _bump(names) -> None:
         # re-rendered once it is back, because its entries are gone or their versions
         # are older than the ones written next.
         logger.warning("Could not record a change of %s in the cache.", ", ".join(names))
+    # After the versions moved: a front cache that asks again gets the new page.
+    purge(*(surrogate_key(name) for name in names))
 
 
 def versions(names) -> dict[str, int]:
