@@ -1,0 +1,92 @@
+"""The editorial desk in a real browser: save-and-move, unsaved changes, autosave, presence."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from articles.roles import EDITOR
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def editors(roles):
+    people = {}
+    for username, first, last in (("amira", "Amira", "Haddad"), ("jonas", "Jonas", "Berg")):
+        user = UserFactory(
+            username=username, first_name=first, last_name=last, is_staff=True, password=PASSWORD
+        )
+        user.groups.add(roles[EDITOR])
+        people[username] = user
+    return people
+
+
+@pytest.fixture
+def draft(editors):
+    section = SectionFactory(name="City", slug="city")
+    return ArticleFactory(
+        draft=True,
+        section=section,
+        headline="Tram line to the harbour opens in May",
+        slug="tram-line-harbour",
+        body="<p>The first trams run on the new line from the station.</p>",
+    )
+
+
+def log_in(page, username):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
+def open_article(page, article):
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    body = page.locator(".prose-editor .tiptap.ProseMirror")
+    expect(body).to_be_visible()
+    return body
+
+
+def type_at_end(page, body, text):
+    body.locator("p").last.click()
+    page.keyboard.press("End")
+    page.keyboard.type(text)
+
+
+def test_an_edit_and_publish_in_one_click_reaches_the_reader(page, live_server, editors, draft):
+    """The fix typed just before pressing Publish is what readers get."""
+    log_in(page, "amira")
+    body = open_article(page, draft)
+    type_at_end(page, body, " Tickets cost two euros.")
+    page.get_by_role("button", name="Publish now").click()
+    expect(page.locator(".workflow-state .status-badge")).to_have_text("Published")
+    expect(page.locator(".messagelist")).to_contain_text("is now published")
+
+    draft.refresh_from_db()
+    reader = page.context.browser.new_page()
+    reader.goto(live_server.url + draft.get_absolute_url())
+    expect(reader.locator("article")).to_contain_text("Tickets cost two euros.")
+    reader.close()
+
+
+def test_an_invalid_field_with_publish_keeps_the_text_and_shows_why(page, editors, draft):
+    log_in(page, "amira")
+    body = open_article(page, draft)
+    type_at_end(page, body, " Night trams follow in June.")
+    page.get_by_label("Headline").fill("")
+    page.get_by_role("button", name="Publish now").click()
+
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator(".field-headline .errorlist")).to_contain_text("required")
+    expect(page.locator(".prose-editor .tiptap.ProseMirror")).to_contain_text(
+        "Night trams follow in June."
+    )
+    expect(page.locator(".workflow-move-publish.is-chosen")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert "Night trams" not in draft.body
