@@ -349,7 +349,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/admin.css",)}
-        js = ("js/admin-workflow.js",)
+        js = ("js/admin-workflow.js", "js/admin-desk.js")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")

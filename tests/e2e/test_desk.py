@@ -90,3 +90,36 @@ def test_an_invalid_field_with_publish_keeps_the_text_and_shows_why(page, editor
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
     assert "Night trams" not in draft.body
+
+
+def test_leaving_with_unsaved_changes_asks_first(page, editors, draft):
+    """An edit, then a link: the browser asks before the page is left; a save does not."""
+    log_in(page, "amira")
+    body = open_article(page, draft)
+    page.wait_for_load_state("load")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    # Unchanged: leaving asks nothing.
+    page.get_by_role("link", name="Revisions").click()
+    page.wait_for_url("**/revisions/")
+    assert dialogs == []
+
+    body = open_article(page, draft)
+    page.wait_for_load_state("load")
+    type_at_end(page, body, " A sentence not yet saved.")
+    page.get_by_role("link", name="Revisions").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    # Dismissed: still on the article, the text still there.
+    expect(page.locator(".prose-editor .tiptap.ProseMirror")).to_contain_text(
+        "A sentence not yet saved."
+    )
+    # Saving is not leaving.
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert dialogs == ["beforeunload"]
