@@ -6,7 +6,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +24,7 @@ from reversion.models import Version
 
 from authors.models import Author
 
-from . import preview, revisions, services, workflow
+from . import autosave, preview, revisions, services, workflow
 from .models import Article, Byline, Correction, Section, Tag, Transition
 from .paginator import EstimatedCountPaginator
 
@@ -446,6 +452,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The saver's unsaved copy has served its purpose (and goes back if this rolls back).
+        autosave.discard(user=request.user, article=form.instance)
+        if not change:
+            autosave.discard(user=request.user, new_key=autosave.NEW_ARTICLE_KEY)
         move = form.move
         if move is None:
             return
@@ -491,6 +501,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         adminform = context.get("adminform")
+        if adminform is not None and not adminform.form.is_bound:
+            context.update(self._autosave_context(request, obj, adminform.form))
         if obj is not None and adminform is not None:
             form = adminform.form
             context.update(
@@ -505,11 +517,107 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    # Autosave: an unsaved copy of the open form, per person and article
+
+    def _autosave_context(self, request, obj, form):
+        if obj is None:
+            editable = self.has_add_permission(request)
+        else:
+            editable = self.has_change_permission(request, obj)
+        if not editable:
+            return {}
+        context = {
+            "autosave_url": reverse("admin:articles_article_autosave"),
+            "autosave_new_key": "" if obj else autosave.NEW_ARTICLE_KEY,
+        }
+        kept = autosave.offered(
+            user=request.user, article=obj, new_key="" if obj else autosave.NEW_ARTICLE_KEY
+        )
+        if kept is None:
+            return context
+        data = QueryDict(mutable=True)
+        for name, values in kept.state.items():
+            data.setlist(name, values)
+        compared = type(form)(data=data, instance=obj)
+        differing = [
+            str(compared.fields[name].label or name)
+            for name in compared.changed_data
+            if name not in {"base_version", "substantive_update"}
+        ]
+        if differing:
+            context.update(autosave_offer=kept, autosave_fields=differing)
+        return context
+
+    def autosave_view(self, request):
+        """Keeps the unsaved state of an open article form; never touches the article."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article, refusal = self._autosave_target(request)
+        if refusal:
+            return refusal
+        try:
+            state = autosave.parse_state(request.POST.get("state", ""))
+            kept = autosave.store(
+                user=request.user,
+                state=state,
+                article=article,
+                new_key=request.POST.get("new_key", ""),
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        return JsonResponse(
+            {
+                "saved_at": kept.saved_at.isoformat(),
+                "label": timezone.localtime(kept.saved_at).strftime("%H:%M"),
+            }
+        )
+
+    def autosave_discard_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article, refusal = self._autosave_target(request)
+        if refusal:
+            return refusal
+        try:
+            autosave.discard(
+                user=request.user, article=article, new_key=request.POST.get("new_key", "")
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.info(request, _("The unsaved changes were discarded."))
+        if article is None:
+            return HttpResponseRedirect(reverse("admin:articles_article_add"))
+        return self._back(article)
+
+    def _autosave_target(self, request):
+        """The article named in the POST (None for a new one), or the response refusing it."""
+        raw = request.POST.get("article", "").strip()
+        if not raw:
+            if not self.has_add_permission(request):
+                return None, JsonResponse(
+                    {"error": str(_("You may not write articles."))}, status=403
+                )
+            return None, None
+        article = self.get_object(request, raw)
+        if article is None:
+            return None, JsonResponse({"error": str(_("No such article."))}, status=404)
+        if not self.has_change_permission(request, article):
+            return None, JsonResponse(
+                {"error": str(_("You may not edit this article."))}, status=403
+            )
+        return article, None
+
     # Workflow pages
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "autosave/discard/",
+                wrap(self.autosave_discard_view),
+                name="articles_article_autosave_discard",
+            ),
             path(
                 "<path:object_id>/preview/",
                 wrap(self.preview_view),

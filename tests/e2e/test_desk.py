@@ -123,3 +123,39 @@ def test_leaving_with_unsaved_changes_asks_first(page, editors, draft):
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert dialogs == ["beforeunload"]
+
+
+def test_an_autosaved_copy_is_offered_back_and_restored(page, editors, draft):
+    """Type, let the copy be kept, close the page; reopening offers it and restores it."""
+    log_in(page, "amira")
+    body = open_article(page, draft)
+    page.wait_for_load_state("load")
+    page.get_by_label("Headline").fill("Tram line to the harbour opens in June")
+    with page.expect_response(lambda r: r.url.endswith("/autosave/")) as kept:
+        type_at_end(page, body, " The mayor rides the first one.")
+    assert kept.value.ok
+    page.close(run_before_unload=False)
+
+    draft.refresh_from_db()
+    assert draft.headline == "Tram line to the harbour opens in May"
+    again = page.context.new_page()
+    again.goto(reverse("admin:articles_article_change", args=[draft.pk]))
+    offer = again.locator("#autosave-offer")
+    expect(offer).to_contain_text("Unsaved changes from")
+    expect(offer).to_contain_text("Headline")
+    expect(offer).to_contain_text("Body")
+    again.get_by_role("button", name="Restore").click()
+    expect(offer).to_be_hidden()
+    expect(again.get_by_label("Headline")).to_have_value("Tram line to the harbour opens in June")
+    expect(again.locator(".prose-editor .tiptap.ProseMirror")).to_contain_text(
+        "The mayor rides the first one."
+    )
+    # Restored into the form only; saving it is the editor's choice.
+    draft.refresh_from_db()
+    assert "mayor" not in draft.body
+    again.get_by_role("button", name="Save and continue editing").click()
+    expect(again.locator(".messagelist")).to_contain_text("was changed successfully")
+    draft.refresh_from_db()
+    assert "The mayor rides the first one." in draft.body
+    assert draft.headline == "Tram line to the harbour opens in June"
+    assert not draft.autosaves.exists()
