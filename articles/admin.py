@@ -24,7 +24,7 @@ from reversion.models import Version
 
 from authors.models import Author
 
-from . import autosave, preview, revisions, services, workflow
+from . import autosave, presence, preview, revisions, services, workflow
 from .models import Article, Byline, Correction, Section, Tag, Transition
 from .paginator import EstimatedCountPaginator
 
@@ -505,6 +505,12 @@ class ArticleAdmin(admin.ModelAdmin):
             context.update(self._autosave_context(request, obj, adminform.form))
         if obj is not None and adminform is not None:
             form = adminform.form
+            if not form.is_bound:
+                context.update(
+                    presence_url=reverse("admin:articles_article_presence", args=[obj.pk]),
+                    presence_heartbeat_ms=presence.heartbeat_seconds() * 1000,
+                    present_others=self._others(request, obj),
+                )
             context.update(
                 article=Article.objects.get(pk=obj.pk) if form.is_bound else obj,
                 moves=workflow.available_moves(request.user, obj),
@@ -607,6 +613,26 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return article, None
 
+    # Presence: who else has this article open
+
+    def _others(self, request, article):
+        return [
+            _("%(name)s has had this story open since %(time)s")
+            % {"name": other["name"], "time": timezone.localtime(other["since"]).strftime("%H:%M")}
+            for other in presence.heartbeat(user=request.user, article=article)
+        ]
+
+    def presence_view(self, request, object_id):
+        """The change page's heartbeat: records this editor, answers with the others."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return JsonResponse({"error": str(_("No such article."))}, status=404)
+        if not self.has_view_or_change_permission(request, article):
+            return JsonResponse({"error": str(_("You may not open this article."))}, status=403)
+        return JsonResponse({"others": [str(text) for text in self._others(request, article)]})
+
     # Workflow pages
 
     def get_urls(self):
@@ -617,6 +643,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 "autosave/discard/",
                 wrap(self.autosave_discard_view),
                 name="articles_article_autosave_discard",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                wrap(self.presence_view),
+                name="articles_article_presence",
             ),
             path(
                 "<path:object_id>/preview/",

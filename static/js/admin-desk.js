@@ -145,3 +145,31 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Every ~30 seconds the change page says it is still open, and shows who else has it open.
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.getElementById("presence");
+  const form = document.getElementById("article_form");
+  if (!panel || !form) return;
+  const token = form.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+  const beat = () => {
+    fetch(panel.dataset.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token },
+    })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => {
+        if (!data) return;
+        panel.replaceChildren(
+          ...data.others.map((text) => {
+            const line = document.createElement("p");
+            line.textContent = text;
+            return line;
+          }),
+        );
+      })
+      .catch(() => {});
+  };
+  setInterval(beat, Number(panel.dataset.heartbeatMs) || 30000);
+});

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -447,3 +448,59 @@ def test_a_move_on_a_new_article_is_refused_until_it_is_saved(client, editor, se
     assert response.status_code == 200
     assert "Save the new article first" in response.content.decode()
     assert not Article.objects.filter(slug="not-yet").exists()
+
+
+# Presence: who else has the article open.
+
+
+def presence_url(article):
+    return reverse("admin:articles_article_presence", args=[article.pk])
+
+
+def test_opening_an_article_shows_who_else_has_it_open_and_since_when(
+    client, editor, second_editor, article
+):
+    editor.first_name, editor.last_name = "Amira", "Haddad"
+    editor.save()
+    second_editor.first_name, second_editor.last_name = "Jonas", "Berg"
+    second_editor.save()
+    opened = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 41))
+    with time_machine.travel(opened, tick=False):
+        client.force_login(editor)
+        client.get(change_url(article))
+    with time_machine.travel(opened + datetime.timedelta(seconds=50), tick=False):
+        client.force_login(second_editor)
+        page = client.get(change_url(article)).content.decode()
+        assert "Amira Haddad has had this story open since 10:41" in page
+        # Nobody is told about themselves.
+        client.force_login(editor)
+        response = client.post(presence_url(article))
+        assert response.json() == {"others": ["Jonas Berg has had this story open since 10:41"]}
+
+
+def test_presence_expires_two_minutes_after_the_last_heartbeat(
+    client, editor, second_editor, article
+):
+    opened = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 41))
+    with time_machine.travel(opened, tick=False):
+        client.force_login(editor)
+        client.get(change_url(article))
+    with time_machine.travel(opened + datetime.timedelta(seconds=100), tick=False):
+        client.post(presence_url(article))  # still there: the clock restarts
+    with time_machine.travel(opened + datetime.timedelta(seconds=200), tick=False):
+        client.force_login(second_editor)
+        assert "has had this story open" in client.get(change_url(article)).content.decode()
+    with time_machine.travel(opened + datetime.timedelta(seconds=400), tick=False):
+        client.force_login(second_editor)
+        response = client.post(presence_url(article))
+        assert response.json() == {"others": []}
+
+
+def test_presence_heartbeat_is_post_only_and_for_staff(client, editor, article):
+    response = client.post(presence_url(article))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(editor)
+    assert client.get(presence_url(article)).status_code == 405
+    assert client.post(reverse("admin:articles_article_presence", args=[999999])).status_code == 404
+    assert client.post(presence_url(article)).json() == {"others": []}

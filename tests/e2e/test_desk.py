@@ -159,3 +159,29 @@ def test_an_autosaved_copy_is_offered_back_and_restored(page, editors, draft):
     assert "The mayor rides the first one." in draft.body
     assert draft.headline == "Tram line to the harbour opens in June"
     assert not draft.autosaves.exists()
+
+
+def test_two_editors_on_one_story_each_see_the_other(
+    browser, live_server, editors, draft, settings
+):
+    """Two people, two browsers: each is told the other has the story open."""
+    settings.ARTICLE_PRESENCE_HEARTBEAT_SECONDS = 1
+    first = browser.new_context(base_url=live_server.url).new_page()
+    second = browser.new_context(base_url=live_server.url).new_page()
+    try:
+        log_in(first, "amira")
+        open_article(first, draft)
+        expect(first.locator("#presence")).not_to_contain_text("has had this story open")
+
+        log_in(second, "jonas")
+        open_article(second, draft)
+        expect(second.locator("#presence")).to_contain_text(
+            "Amira Haddad has had this story open since"
+        )
+        # The first page learns of the second at its next heartbeat.
+        expect(first.locator("#presence")).to_contain_text(
+            "Jonas Berg has had this story open since"
+        )
+    finally:
+        first.context.close()
+        second.context.close()
