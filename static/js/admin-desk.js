@@ -25,10 +25,13 @@ document.addEventListener("DOMContentLoaded", () => {
 
   let loaded = null;
   let submitting = false;
+  // A form sent back with errors holds what was typed, not what is stored: unsaved as shown.
+  const refused = form.querySelector(".errornote") !== null;
   const desk = (window.newsroomDesk = {
     form,
     snapshot,
-    isDirty: () => loaded !== null && !submitting && snapshot() !== loaded,
+    isDirty: () =>
+      !submitting && loaded !== null && (refused || snapshot() !== loaded),
     markSaved: () => {
       loaded = snapshot();
     },

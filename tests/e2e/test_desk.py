@@ -185,3 +185,24 @@ def test_two_editors_on_one_story_each_see_the_other(
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_a_form_sent_back_with_errors_still_asks_before_it_is_left(page, editors, draft):
+    """What was typed is not stored yet, so leaving it asks even without a further edit."""
+    log_in(page, "amira")
+    open_article(page, draft)
+    page.get_by_label("Headline").fill("")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    page.wait_for_load_state("load")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_label("Standfirst").click()  # the browser asks only after a user gesture
+    page.get_by_role("link", name="Revisions").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
