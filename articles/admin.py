@@ -6,7 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +24,7 @@ from reversion.models import Version
 
 from authors.models import Author
 
-from . import preview, revisions, services, workflow
+from . import autosave, presence, preview, revisions, services, workflow
 from .models import Article, Byline, Correction, Redirect, Section, Tag, Transition
 from .paginator import EstimatedCountPaginator
 
@@ -84,7 +90,11 @@ BODY_EDITOR = {
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The change form, with the version it was opened at, to refuse overwriting a newer save."""
+    """The change form, with the version it was opened at, to refuse overwriting a newer save.
+
+    The workflow buttons submit this form too (``_workflow=<move>``), so an edit and the move
+    it leads to are checked together and saved together: a refused move saves nothing.
+    """
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     substantive_update = forms.BooleanField(
@@ -93,6 +103,23 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_('Readers see "Updated" with the time of this save. Leave it unticked for '
                     "typo fixes and small edits."),
     )  # fmt: skip
+    workflow_note = forms.CharField(
+        label=_("Note to the writer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Go live"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("Please give a valid time, for example 2026-05-01 09:30.")},
+    )
+
+    # Set by ArticleAdmin.get_form: who is saving, to check the move they ask for.
+    editor = None
+    # Set by ArticleAdmin when the move failed after the save and the form is shown again.
+    refusal = None
 
     class Meta:
         model = Article
@@ -102,35 +129,106 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["workflow_note"].widget.attrs["id"] = "workflow-note"
+        self.fields["publish_at"].widget.attrs.update(
+            {"id": "publish-at", "aria-describedby": "publish-at-help"}
+        )
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
             self.fields["base_version"].required = True
+            published_at = self.instance.published_at
+            if published_at and published_at > timezone.now():
+                self.fields["publish_at"].initial = timezone.localtime(published_at)
+
+    @property
+    def move_name(self):
+        """The workflow button pressed, if any."""
+        return (self.data.get("_workflow") or "").strip() if self.is_bound else ""
+
+    @property
+    def move(self):
+        return workflow.MOVES.get(self.move_name)
 
     def clean(self):
         cleaned = super().clean()
-        base = cleaned.get("base_version")
-        if self.instance.pk and base is not None:
+        stored = None
+        if self.instance.pk:
             # The lock is held until the admin's transaction ends, after the save, so a
             # second save that arrives meanwhile waits and then sees the new version.
             stored = (
                 Article.objects.select_for_update()
-                .values_list("version", flat=True)
+                .values("version", "status")
                 .get(pk=self.instance.pk)
             )
-            self.stored_version = stored
-            if stored != base:
-                url = reverse("admin:articles_article_change", args=[self.instance.pk])
-                raise ValidationError(
-                    format_html(
-                        "Someone else saved this article while you were editing it, so your "
-                        "changes were not saved. They are still in the form below. "
-                        '<a href="{}" target="_blank" rel="noopener">Open the newer version '
-                        "in a new tab</a>, bring your changes over there, and save again.",
-                        url,
-                    ),
-                    code="stale",
-                )
+            self.stored_version = stored["version"]
+        if self.move_name:
+            self._clean_move(stored)
+        if self.refusal is not None:
+            self.add_error(None, self.refusal)
+        base = cleaned.get("base_version")
+        # The edit-conflict check comes last: whatever else is wrong, a stale form is refused.
+        if stored is not None and base is not None and stored["version"] != base:
+            url = reverse("admin:articles_article_change", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    "Someone else saved this article while you were editing it, so your "
+                    "changes were not saved. They are still in the form below. "
+                    '<a href="{}" target="_blank" rel="noopener">Open the newer version '
+                    "in a new tab</a>, bring your changes over there, and save again.",
+                    url,
+                ),
+                code="stale",
+            )
         return cleaned
+
+    def _clean_move(self, stored):
+        """Refuse a move this user may not make, or one the stored article cannot make."""
+        move = self.move
+        if move is None:
+            self.add_error(None, ValidationError(_("There is no such step."), code="no_move"))
+            return
+        if stored is None:
+            self.add_error(
+                None,
+                ValidationError(
+                    _("Save the new article first, then use “%(action)s”.")
+                    % {"action": move.label},
+                    code="unsaved",
+                ),
+            )
+            return
+        if self.editor is None or not workflow.allowed(self.editor, move, self.instance):
+            self.add_error(
+                None,
+                ValidationError(
+                    _("You may not use “%(action)s” on this article; nothing was saved.")
+                    % {"action": move.label},
+                    code="not_allowed",
+                ),
+            )
+            return
+        if stored["status"] not in move.sources:
+            status = Article.Status(stored["status"]).label.lower()
+            self.add_error(
+                None,
+                ValidationError(
+                    _("The article is %(status)s now, so “%(action)s” no longer applies; "
+                      "nothing was saved.") % {"status": status, "action": move.label},
+                    code="stale_state",
+                ),
+            )  # fmt: skip
+            return
+        if move.needs_note and not self.cleaned_data.get("workflow_note", "").strip():
+            self.add_error(
+                "workflow_note",
+                ValidationError(_("Tell the writer what to change."), code="note_required"),
+            )
+        if move is not workflow.PUBLISH_MOVE:
+            return
+        at = self.cleaned_data.get("publish_at")
+        if at is None and "publish_at" not in self.errors:
+            # Publishing now: a future time typed in the Publishing section still counts.
+            return
 
     def save(self, commit=True):
         if self.cleaned_data.get("substantive_update"):
@@ -138,9 +236,12 @@ class ArticleAdminForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class TransitionForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
-    publish_at = forms.DateTimeField(required=False)
+class MoveRefused(Exception):
+    """The move failed after the article was saved: the save is rolled back with it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 class AuthorFilter(admin.SimpleListFilter):
@@ -268,7 +369,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/admin.css",)}
-        js = ("js/admin-workflow.js",)
+        js = ("js/admin-workflow.js", "js/admin-desk.js")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
@@ -326,7 +427,12 @@ class ArticleAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">View</a>', obj.get_absolute_url())
 
-    # Saving
+    # Saving, and the workflow move pressed with it
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_workflow_refusal", None)
+        return type(form.__name__, (form,), {"editor": request.user, "refusal": refusal})
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -337,36 +443,204 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.modified_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The saver's unsaved copy has served its purpose (and goes back if this rolls back).
+        autosave.discard(user=request.user, article=form.instance)
+        if not change:
+            autosave.discard(user=request.user, new_key=autosave.NEW_ARTICLE_KEY)
+        move = form.move
+        if move is None:
+            return
+        try:
+            record = services.transition_article(
+                article=form.instance,
+                move=move,
+                by=request.user,
+                note=form.cleaned_data.get("workflow_note", ""),
+                at=form.cleaned_data.get("publish_at"),
+            )
+        except ValidationError as error:
+            raise MoveRefused(" ".join(error.messages)) from error
+        except services.StaleState as error:
+            raise MoveRefused(str(error)) from error
+        except PermissionDenied as error:
+            raise MoveRefused(
+                _("You may not use “%(action)s” on this article; nothing was saved.")
+                % {"action": move.label}
+            ) from error
+        request._workflow_record = record
+
+    def response_change(self, request, obj):
+        record = getattr(request, "_workflow_record", None)
+        if record is None:
+            return super().response_change(request, obj)
+        messages.success(request, describe(record, obj, saved=True))
+        return self._back(obj)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(_("Edited") if object_id else _("Created"))
+        try:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(_("Edited") if object_id else _("Created"))
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except MoveRefused as refused:
+            # The save and the move were rolled back together. The form is checked again
+            # with the reason as its error, so it comes back as typed, the button still chosen.
+            request._workflow_refusal = ValidationError(refused.message, code="move_refused")
+            for upload in request.FILES.values():
+                upload.seek(0)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        context = dict(extra_context or {})
-        if article is not None:
-            moves = workflow.available_moves(request.user, article)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        if adminform is not None and not adminform.form.is_bound:
+            context.update(self._autosave_context(request, obj, adminform.form))
+        if obj is not None and adminform is not None:
+            form = adminform.form
+            if not form.is_bound:
+                context.update(
+                    presence_url=reverse("admin:articles_article_presence", args=[obj.pk]),
+                    presence_heartbeat_ms=presence.heartbeat_seconds() * 1000,
+                    present_others=self._others(request, obj),
+                )
             context.update(
-                article=article,
-                moves=moves,
+                article=Article.objects.get(pk=obj.pk) if form.is_bound else obj,
+                moves=workflow.available_moves(request.user, obj),
+                chosen_move=form.move_name if form.is_bound else "",
+                workflow_form=form,
                 can_schedule=workflow.can_schedule(request.user),
-                transitions=article.transitions.select_related("user")[:50],
-                revision_count=Version.objects.get_for_object(article).count(),
+                transitions=obj.transitions.select_related("user")[:50],
+                revision_count=Version.objects.get_for_object(obj).count(),
                 now=timezone.now(),
             )
-        return super().change_view(request, object_id, form_url, context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Autosave: an unsaved copy of the open form, per person and article
+
+    def _autosave_context(self, request, obj, form):
+        if obj is None:
+            editable = self.has_add_permission(request)
+        else:
+            editable = self.has_change_permission(request, obj)
+        if not editable:
+            return {}
+        context = {
+            "autosave_url": reverse("admin:articles_article_autosave"),
+            "autosave_new_key": "" if obj else autosave.NEW_ARTICLE_KEY,
+        }
+        kept = autosave.offered(
+            user=request.user, article=obj, new_key="" if obj else autosave.NEW_ARTICLE_KEY
+        )
+        if kept is None:
+            return context
+        data = QueryDict(mutable=True)
+        for name, values in kept.state.items():
+            data.setlist(name, values)
+        compared = type(form)(data=data, instance=obj)
+        differing = [
+            str(compared.fields[name].label or name)
+            for name in compared.changed_data
+            if name not in {"base_version", "substantive_update"}
+        ]
+        if differing:
+            context.update(autosave_offer=kept, autosave_fields=differing)
+        return context
+
+    def autosave_view(self, request):
+        """Keeps the unsaved state of an open article form; never touches the article."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article, refusal = self._autosave_target(request)
+        if refusal:
+            return refusal
+        try:
+            state = autosave.parse_state(request.POST.get("state", ""))
+            kept = autosave.store(
+                user=request.user,
+                state=state,
+                article=article,
+                new_key=request.POST.get("new_key", ""),
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        return JsonResponse(
+            {
+                "saved_at": kept.saved_at.isoformat(),
+                "label": timezone.localtime(kept.saved_at).strftime("%H:%M"),
+            }
+        )
+
+    def autosave_discard_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article, refusal = self._autosave_target(request)
+        if refusal:
+            return refusal
+        try:
+            autosave.discard(
+                user=request.user, article=article, new_key=request.POST.get("new_key", "")
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.info(request, _("The unsaved changes were discarded."))
+        if article is None:
+            return HttpResponseRedirect(reverse("admin:articles_article_add"))
+        return self._back(article)
+
+    def _autosave_target(self, request):
+        """The article named in the POST (None for a new one), or the response refusing it."""
+        raw = request.POST.get("article", "").strip()
+        if not raw:
+            if not self.has_add_permission(request):
+                return None, JsonResponse(
+                    {"error": str(_("You may not write articles."))}, status=403
+                )
+            return None, None
+        article = self.get_object(request, raw)
+        if article is None:
+            return None, JsonResponse({"error": str(_("No such article."))}, status=404)
+        if not self.has_change_permission(request, article):
+            return None, JsonResponse(
+                {"error": str(_("You may not edit this article."))}, status=403
+            )
+        return article, None
+
+    # Presence: who else has this article open
+
+    def _others(self, request, article):
+        return [
+            _("%(name)s has had this story open since %(time)s")
+            % {"name": other["name"], "time": timezone.localtime(other["since"]).strftime("%H:%M")}
+            for other in presence.heartbeat(user=request.user, article=article)
+        ]
+
+    def presence_view(self, request, object_id):
+        """The change page's heartbeat: records this editor, answers with the others."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return JsonResponse({"error": str(_("No such article."))}, status=404)
+        if not self.has_view_or_change_permission(request, article):
+            return JsonResponse({"error": str(_("You may not open this article."))}, status=403)
+        return JsonResponse({"others": [str(text) for text in self._others(request, article)]})
 
     # Workflow pages
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("autosave/", wrap(self.autosave_view), name="articles_article_autosave"),
             path(
-                "<path:object_id>/move/<slug:move>/",
-                wrap(self.transition_view),
-                name="articles_article_move",
+                "autosave/discard/",
+                wrap(self.autosave_discard_view),
+                name="articles_article_autosave_discard",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                wrap(self.presence_view),
+                name="articles_article_presence",
             ),
             path(
                 "<path:object_id>/preview/",
@@ -411,36 +685,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _back(self, article):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-
-    def transition_view(self, request, object_id, move):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self._article_or_404(request, object_id)
-        chosen = workflow.MOVES.get(move)
-        if chosen is None:
-            raise Http404(_("No such step."))
-        if not workflow.allowed(request.user, chosen, article):
-            raise PermissionDenied
-        form = TransitionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Please give a valid time, for example 2026-05-01 09:30."))
-            return self._back(article)
-        try:
-            record = services.transition_article(
-                article=article,
-                move=chosen,
-                by=request.user,
-                note=form.cleaned_data["note"],
-                at=form.cleaned_data["publish_at"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return self._back(article)
-        except services.StaleState as error:
-            messages.warning(request, str(error))
-            return self._back(article)
-        messages.success(request, describe(record, article))
-        return self._back(article)
 
     def preview_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
@@ -573,15 +817,17 @@ class ArticleAdmin(admin.ModelAdmin):
         self._bulk(request, queryset, workflow.UNPUBLISH)
 
 
-def describe(record, article):
+def describe(record, article, *, saved=False):
     if record.to_status == Article.Status.PUBLISHED and article.is_scheduled:
-        return _("Scheduled: goes live %(time)s.") % {
+        text = _("Scheduled: goes live %(time)s.") % {
             "time": timezone.localtime(article.published_at).strftime("%d %b %Y at %H:%M %Z")
         }
-    return _("“%(headline)s” is now %(status)s.") % {
-        "headline": article.headline,
-        "status": article.get_status_display().lower(),
-    }
+    else:
+        text = _("“%(headline)s” is now %(status)s.") % {
+            "headline": article.headline,
+            "status": article.get_status_display().lower(),
+        }
+    return _("Saved. %(move)s") % {"move": text} if saved else text
 
 
 @admin.register(Transition)

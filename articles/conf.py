@@ -3,6 +3,8 @@
 They are read when used, so a deployment's settings and a test's overrides always win.
 """
 
+import datetime
+
 from django.conf import settings
 
 
@@ -24,3 +26,8 @@ def reading_words_per_minute() -> int:
 def preview_link_max_age() -> int:
     """Seconds a shared preview link of an unpublished article works (48 hours)."""
     return getattr(settings, "PREVIEW_LINK_MAX_AGE", 48 * 60 * 60)
+
+
+def autosave_max_age() -> datetime.timedelta:
+    """How long an unsaved copy of an article form is kept and offered back (30 days)."""
+    return datetime.timedelta(days=getattr(settings, "ARTICLE_AUTOSAVE_MAX_AGE_DAYS", 30))

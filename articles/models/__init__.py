@@ -573,6 +573,7 @@ def all_sections(request=None):
 
 
 # Models kept in their own modules, registered with the app as part of articles.models.
+from .autosave import Autosave  # noqa: E402
 from .redirects import (  # noqa: E402
     REDIRECT_PATH_LENGTH,
     Redirect,
@@ -583,6 +584,7 @@ from .wordpress import WordPressLink  # noqa: E402
 
 __all__ = [
     "Article",
+    "Autosave",
     "Byline",
     "Correction",
     "Redirect",

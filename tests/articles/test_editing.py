@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
-from tests.articles.test_workflow import change_url, form_data
+from tests.articles.test_workflow import change_url, form_data, press
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_a_transition_meanwhile_also_makes_an_open_form_stale(client, editor, wr
     article = ArticleFactory(draft=True)
     opened = form_data(article)
     client.force_login(editor)
-    client.post(reverse("admin:articles_article_move", args=[article.pk, "submit"]))
+    press(client, article, "submit")
     response = client.post(change_url(article), {**opened, "headline": "Late change"})
     assert response.status_code == 200
     assert "Someone else saved this article" in response.content.decode()
@@ -329,3 +330,177 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_through(
     winner = next(headline for headline, status in statuses.items() if status == 302)
     assert article.headline == winner
     assert article.version == 2
+
+
+# Saving and moving in one step: the workflow buttons submit the article form itself.
+
+
+def test_a_typo_fixed_and_published_in_one_click_reaches_readers(client, editor):
+    """Change the body, press Publish: readers see the corrected text, not the old one."""
+    article = ArticleFactory(draft=True, body="<p>The bridge reopens on Mondya.</p>")
+    client.force_login(editor)
+    response = press(client, article, "publish", {"body": "<p>The bridge reopens on Monday.</p>"})
+    assert response.status_code == 302
+    assert response["Location"] == change_url(article)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    client.logout()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "The bridge reopens on Monday." in page
+    assert "Mondya" not in page
+
+
+def test_an_invalid_field_with_publish_publishes_nothing_and_keeps_the_text(client, editor):
+    article = ArticleFactory(draft=True, headline="Ferry timetable changes")
+    client.force_login(editor)
+    response = press(
+        client, article, "publish", {"headline": "", "body": "<p>New winter times.</p>"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["headline"]
+    page = response.content.decode()
+    assert "New winter times." in page
+    assert 'class="workflow-move workflow-move-publish is-chosen"' in page
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.headline == "Ferry timetable changes"
+    assert not article.transitions.exists()
+
+
+def test_a_writer_pressing_publish_is_refused_and_nothing_is_saved(client, writer):
+    article = ArticleFactory(draft=True)
+    Article.objects.filter(pk=article.pk).update(created_by=writer)
+    client.force_login(writer)
+    response = press(client, article, "publish", {"headline": "Writer's own launch"})
+    assert response.status_code == 200
+    assert "You may not use “Publish” on this article; nothing was saved." in (
+        response.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.headline != "Writer's own launch"
+
+
+def test_a_move_refused_after_the_save_rolls_the_save_back(client, editor):
+    """The expiry time comes before the scheduled time: the edit and the move both fail."""
+    article = ArticleFactory(draft=True, expires_at=timezone.now() + datetime.timedelta(days=1))
+    client.force_login(editor)
+    data = form_data(article, _workflow="publish", publish_at="2030-06-01T09:30")
+    local = timezone.localtime(article.expires_at)
+    data.update(
+        headline="Scheduled too late",
+        expires_at_0=local.strftime("%Y-%m-%d"),
+        expires_at_1=local.strftime("%H:%M:%S"),
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The expiry time must be after the publication time." in page
+    assert 'value="Scheduled too late"' in page
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.headline != "Scheduled too late"
+    assert article.version == 1
+    assert not article.transitions.exists()
+    assert (
+        not Version.objects.get_for_object(article)
+        .filter(serialized_data__contains="Scheduled too late")
+        .exists()
+    )
+
+
+def test_a_stale_form_with_publish_is_refused_even_when_the_move_is_allowed(
+    client, editor, second_editor
+):
+    """The edit-conflict check is the last guard: a move never carries an old form through."""
+    article = ArticleFactory(draft=True)
+    opened = form_data(article)
+    client.force_login(editor)
+    assert client.post(change_url(article), {**opened, "headline": "First"}).status_code == 302
+    client.force_login(second_editor)
+    response = client.post(
+        change_url(article), {**opened, "headline": "Second", "_workflow": "publish"}
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this article" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "First"
+    assert article.status == Article.Status.DRAFT
+
+
+def test_submit_for_review_saves_the_writers_last_edits(client, writer):
+    article = ArticleFactory(draft=True)
+    Article.objects.filter(pk=article.pk).update(created_by=writer)
+    client.force_login(writer)
+    response = press(client, article, "submit", {"standfirst": "The last line, tightened."})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.standfirst == "The last line, tightened."
+    assert article.modified_by == writer
+
+
+def test_a_move_on_a_new_article_is_refused_until_it_is_saved(client, editor, section):
+    client.force_login(editor)
+    data = form_data(ArticleFactory.build(section=section, slug="not-yet"), _workflow="publish")
+    del data["base_version"]
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Save the new article first" in response.content.decode()
+    assert not Article.objects.filter(slug="not-yet").exists()
+
+
+# Presence: who else has the article open.
+
+
+def presence_url(article):
+    return reverse("admin:articles_article_presence", args=[article.pk])
+
+
+def test_opening_an_article_shows_who_else_has_it_open_and_since_when(
+    client, editor, second_editor, article
+):
+    editor.first_name, editor.last_name = "Amira", "Haddad"
+    editor.save()
+    second_editor.first_name, second_editor.last_name = "Jonas", "Berg"
+    second_editor.save()
+    opened = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 41))
+    with time_machine.travel(opened, tick=False):
+        client.force_login(editor)
+        client.get(change_url(article))
+    with time_machine.travel(opened + datetime.timedelta(seconds=50), tick=False):
+        client.force_login(second_editor)
+        page = client.get(change_url(article)).content.decode()
+        assert "Amira Haddad has had this story open since 10:41" in page
+        # Nobody is told about themselves.
+        client.force_login(editor)
+        response = client.post(presence_url(article))
+        assert response.json() == {"others": ["Jonas Berg has had this story open since 10:41"]}
+
+
+def test_presence_expires_two_minutes_after_the_last_heartbeat(
+    client, editor, second_editor, article
+):
+    opened = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 41))
+    with time_machine.travel(opened, tick=False):
+        client.force_login(editor)
+        client.get(change_url(article))
+    with time_machine.travel(opened + datetime.timedelta(seconds=100), tick=False):
+        client.post(presence_url(article))  # still there: the clock restarts
+    with time_machine.travel(opened + datetime.timedelta(seconds=200), tick=False):
+        client.force_login(second_editor)
+        assert "has had this story open" in client.get(change_url(article)).content.decode()
+    with time_machine.travel(opened + datetime.timedelta(seconds=400), tick=False):
+        client.force_login(second_editor)
+        response = client.post(presence_url(article))
+        assert response.json() == {"others": []}
+
+
+def test_presence_heartbeat_is_post_only_and_for_staff(client, editor, article):
+    response = client.post(presence_url(article))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    client.force_login(editor)
+    assert client.get(presence_url(article)).status_code == 405
+    assert client.post(reverse("admin:articles_article_presence", args=[999999])).status_code == 404
+    assert client.post(presence_url(article)).json() == {"others": []}

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles import conf, preview
 from articles.models import Article
+from tests.articles.test_workflow import press
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_revoking_stops_every_link_given_so_far(client, editor, draft):
 def test_a_link_stops_working_once_the_article_is_published(client, editor, draft):
     path = preview.preview_url(draft)
     client.force_login(editor)
-    client.post(reverse("admin:articles_article_move", args=[draft.pk, "publish"]))
+    press(client, draft, "publish")
     client.logout()
     response = client.get(path)
     assert response.status_code == 410

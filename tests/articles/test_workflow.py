@@ -19,12 +19,16 @@ S = Article.Status
 FUTURE = "2030-06-01T09:30"
 
 
-def move_url(article, move):
-    return reverse("admin:articles_article_move", args=[article.pk, move])
-
-
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def press(client, article, move, data=None, **kwargs):
+    """Press a workflow button: the article's change form, as stored, with `_workflow=move`."""
+    article.refresh_from_db()
+    return client.post(
+        change_url(article), form_data(article, _workflow=move, **(data or {})), **kwargs
+    )
 
 
 @pytest.fixture
@@ -50,7 +54,7 @@ def article_in(status, *, owner, **kwargs):
 # (action, starting status, POST data, status afterwards when allowed)
 ACTIONS = {
     "submit": ("submit", S.DRAFT, {}, S.IN_REVIEW),
-    "return": ("return", S.IN_REVIEW, {"note": "Needs a second source."}, S.DRAFT),
+    "return": ("return", S.IN_REVIEW, {"workflow_note": "Needs a second source."}, S.DRAFT),
     "publish": ("publish", S.IN_REVIEW, {}, S.PUBLISHED),
     "schedule": ("publish", S.DRAFT, {"publish_at": FUTURE}, S.PUBLISHED),
     "unpublish": ("unpublish", S.PUBLISHED, {}, S.UNPUBLISHED),
@@ -75,20 +79,27 @@ def test_transition_by_direct_post_is_allowed_or_refused(client, people, action,
     if people[who]:
         client.force_login(people[who])
 
-    response = client.post(move_url(article, move), data)
+    response = press(client, article, move, {"headline": "Changed on the way", **data})
 
     article.refresh_from_db()
     if action in ALLOWED[who]:
         assert response.status_code == 302
         assert response["Location"] == change_url(article)
         assert article.status == end
+        assert article.headline == "Changed on the way"
         assert Transition.objects.filter(article=article, to_status=end).count() == 1
     else:
-        # Anonymous visitors are sent to the login page; staff without the right get 403.
-        assert response.status_code == (302 if who == "anonymous" else 403)
         if who == "anonymous":
+            assert response.status_code == 302
             assert response["Location"].startswith(reverse("admin:login"))
+        elif response.status_code == 200:
+            # A user who may edit the article but not make this move: told, nothing saved.
+            assert "You may not use" in response.content.decode()
+        else:
+            # A user who may not even edit it.
+            assert response.status_code == 403
         assert article.status == start
+        assert article.headline != "Changed on the way"
         assert not Transition.objects.filter(article=article).exists()
 
 
@@ -178,13 +189,13 @@ def test_history_records_every_step_in_order(client, writer, editor):
     """Each move writes who, from, to, and the note; the change page lists them."""
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(writer)
-    client.post(move_url(article, "submit"))
+    press(client, article, "submit")
     client.force_login(editor)
-    client.post(move_url(article, "return"), {"note": "Check the <b>figures</b>, please."})
+    press(client, article, "return", {"workflow_note": "Check the <b>figures</b>, please."})
     client.force_login(writer)
-    client.post(move_url(article, "submit"))
+    press(client, article, "submit")
     client.force_login(editor)
-    client.post(move_url(article, "publish"))
+    press(client, article, "publish")
 
     steps = list(article.transitions.order_by("at", "pk").values_list(
         "from_status", "to_status", "user__username", "note"
@@ -200,63 +211,106 @@ def test_history_records_every_step_in_order(client, writer, editor):
     assert "Check the &lt;b&gt;figures&lt;/b&gt;, please." in page
 
 
-def test_return_without_a_note_is_refused_with_a_message(client, writer, editor):
+def test_return_without_a_note_is_refused_and_keeps_the_edits(client, writer, editor):
+    """No note: the note field says why, the typed headline is kept, nothing is saved."""
     article = article_in(S.IN_REVIEW, owner=writer)
     client.force_login(editor)
-    response = client.post(move_url(article, "return"), {"note": "   "}, follow=True)
+    response = press(
+        client, article, "return", {"workflow_note": "   ", "headline": "Sharper headline"}
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["workflow_note"] == ["Tell the writer what to change."]
+    page = response.content.decode()
+    assert 'value="Sharper headline"' in page
+    assert 'class="workflow-move workflow-move-return is-chosen"' in page
     article.refresh_from_db()
     assert article.status == S.IN_REVIEW
-    assert "Tell the writer what to change." in response.content.decode()
+    assert article.headline != "Sharper headline"
+
+
+def test_the_return_note_goes_into_the_history_with_the_edits(client, writer, editor):
+    article = article_in(S.IN_REVIEW, owner=writer)
+    client.force_login(editor)
+    response = press(
+        client,
+        article,
+        "return",
+        {"workflow_note": "Add the council's reply.", "standfirst": "A tidier standfirst."},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+    assert article.standfirst == "A tidier standfirst."
+    assert Transition.objects.get(article=article).note == "Add the council's reply."
 
 
 def test_a_move_that_no_longer_applies_is_explained_not_an_error(client, writer, editor):
     """Pressing Publish on an article someone else already published changes nothing."""
     article = article_in(S.PUBLISHED, owner=writer)
     client.force_login(editor)
-    response = client.post(move_url(article, "publish"), follow=True)
+    response = press(client, article, "publish", {"headline": "Not this one"})
     assert response.status_code == 200
     assert "no longer applies" in response.content.decode()
     assert not Transition.objects.filter(article=article).exists()
+    article.refresh_from_db()
+    assert article.headline != "Not this one"
 
 
-def test_transitions_answer_get_with_405(client, editor, writer):
+def test_an_unknown_move_is_a_form_error_not_a_crash(client, editor, writer):
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(editor)
-    assert client.get(move_url(article, "submit")).status_code == 405
-
-
-def test_an_unknown_move_is_404(client, editor, writer):
-    article = article_in(S.DRAFT, owner=writer)
-    client.force_login(editor)
-    assert client.post(move_url(article, "delete-everything")).status_code == 404
+    response = press(client, article, "delete-everything", {"headline": "Kept in the form"})
+    assert response.status_code == 200
+    assert "There is no such step." in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == S.DRAFT and article.headline != "Kept in the form"
 
 
 def test_a_bad_publication_time_gets_a_message(client, editor, writer):
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(editor)
-    response = client.post(move_url(article, "publish"), {"publish_at": "soon-ish"}, follow=True)
+    response = press(client, article, "publish", {"publish_at": "soon-ish"})
     article.refresh_from_db()
     assert article.status == S.DRAFT
-    assert "Please give a valid time" in response.content.decode()
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publish_at"] == [
+        "Please give a valid time, for example 2026-05-01 09:30."
+    ]
+    assert 'value="soon-ish"' in response.content.decode()
+
+
+def test_the_old_separate_move_addresses_are_gone(client, editor, writer):
+    """Moves are made only through the article form, so no edit can be left behind."""
+    article = article_in(S.DRAFT, owner=writer)
+    client.force_login(editor)
+    response = client.post(change_url(article) + "move/publish/")
+    article.refresh_from_db()
+    assert article.status == S.DRAFT
+    assert response.status_code in (302, 404)
 
 
 def test_change_page_shows_only_the_buttons_the_user_may_press(client, writer, editor):
+    """The buttons are inside the article form, each naming its move."""
     article = article_in(S.IN_REVIEW, owner=writer)
     client.force_login(writer)
     page = client.get(change_url(article)).content.decode()
-    assert move_url(article, "publish") not in page
-    assert move_url(article, "return") not in page
+    assert 'name="_workflow" value="publish"' not in page
+    assert 'name="_workflow" value="return"' not in page
     client.force_login(editor)
     page = client.get(change_url(article)).content.decode()
-    assert move_url(article, "publish") in page
-    assert move_url(article, "return") in page
-    assert "Publish now" in page
+    start = page.index('id="article_form"')
+    form = page[start : page.index("</form>", start)]
+    assert 'name="_workflow" value="publish"' in form
+    assert 'name="_workflow" value="return"' in form
+    assert 'name="workflow_note"' in form and 'name="publish_at"' in form
+    assert "Publish now" in form
 
 
 def test_scheduling_says_schedule_and_when_it_goes_live(client, writer, editor):
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(editor)
-    response = client.post(move_url(article, "publish"), {"publish_at": FUTURE}, follow=True)
+    response = press(client, article, "publish", {"publish_at": FUTURE}, follow=True)
     page = response.content.decode()
     article.refresh_from_db()
     assert article.is_scheduled
@@ -269,7 +323,7 @@ def test_a_scheduled_article_appears_by_itself_at_its_time(client, writer, edito
     """No cron job: the article is absent a minute before its time and present after."""
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(editor)
-    client.post(move_url(article, "publish"), {"publish_at": FUTURE})
+    press(client, article, "publish", {"publish_at": FUTURE})
     client.logout()
     article.refresh_from_db()
     go_live = article.published_at
@@ -296,7 +350,7 @@ def test_editors_are_mailed_when_an_article_is_submitted(
     article = article_in(S.DRAFT, owner=writer)
     client.force_login(writer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(move_url(article, "submit"))
+        press(client, article, "submit")
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["deskeditor@example.com", "editor@example.com"]
     assert article.headline in mail.outbox[0].subject
@@ -308,7 +362,7 @@ def test_the_writer_is_mailed_the_note_when_an_article_is_returned(
     article = article_in(S.IN_REVIEW, owner=writer)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(move_url(article, "return"), {"note": "Shorten the second half."})
+        press(client, article, "return", {"workflow_note": "Shorten the second half."})
     assert [message.to for message in mail.outbox] == [["writer@example.com"]]
     assert "Shorten the second half." in mail.outbox[0].body
 
@@ -319,7 +373,7 @@ def test_the_writer_is_mailed_when_an_article_is_published(
     article = article_in(S.IN_REVIEW, owner=writer)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(move_url(article, "publish"))
+        press(client, article, "publish")
     assert [message.to for message in mail.outbox] == [["writer@example.com"]]
     assert mail.outbox[0].subject.startswith("Published:")
 
