@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Autosave
+from tests.admin_forms import change_form_payload
 from tests.articles.test_workflow import change_url, form_data, press
 from tests.factories import ArticleFactory
 
@@ -113,9 +114,17 @@ def test_a_new_article_is_kept_under_a_key_and_offered_on_the_add_page(client, e
     assert Autosave.objects.get(user=editor).new_key == "new"
     page = client.get(reverse("admin:articles_article_add")).content.decode()
     assert "Unsaved changes from" in page
-    data = form_data(ArticleFactory.build(section=section, slug="now-saved"))
-    del data["base_version"]
-    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    add_url = reverse("admin:articles_article_add")
+    data = change_form_payload(
+        client,
+        add_url,
+        headline="Now saved",
+        slug="now-saved",
+        section=str(section.pk),
+        standfirst="What the story is about.",
+        body="<p>The words.</p>",
+    )
+    assert client.post(add_url, data).status_code == 302
     assert not Autosave.objects.exists()
 
 
