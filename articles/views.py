@@ -28,11 +28,11 @@ RELATED_STORIES = 4
 def paginate(request, queryset, *, key):
     """The page of a listing asked for; `key` names the listing, whose count is kept.
 
-    get_page() answers a malformed ?page= with the first page and one out of range with
-    the last, rather than an error.
+    A malformed ?page= is the first page; a number before the first or past the last page
+    answers 404, so a page that shows nothing is never served as a page of the listing.
     """
     paginator = ListingPaginator(queryset, settings.ARTICLES_PER_PAGE, key=key, request=request)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page_or_404(request.GET.get("page"))
 
 
 @require_safe
@@ -222,6 +222,9 @@ def tag_detail(request, slug):
     page = paginate(
         request, tag.articles.public().newest_first().for_listing(), key=f"tag:{tag.pk}"
     )
+    if not page.object_list:
+        # A tag readers cannot see a single story under is no page of the site.
+        raise Http404("No public story carries that tag.")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -261,6 +264,8 @@ def month_archive(request, year, month):
         .for_listing(),
         key=f"archive:{year}-{month}",
     )
+    if not page.object_list:
+        raise Http404("No story was published that month.")
     previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
     next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None
     return render(
@@ -289,6 +294,8 @@ def search(request):
             show=lambda articles: articles.for_listing().with_snippets(query),
         )
         page = paginator.get_page(request.GET.get("page"))
+        if page.number != paginator.asked_for:
+            raise Http404("There is no such page of results.")
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 
