@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.pagecache import public_page
 
-from . import converters, feeds, views  # noqa: F401 (converters registers yyyy and mm)
+from . import converters, corrections, feeds, views  # noqa: F401 (converters: yyyy and mm)
 
 app_name = "articles"
 urlpatterns = [
@@ -25,5 +25,11 @@ urlpatterns = [
     path("archive/<yyyy:year>/<mm:month>/", views.month_archive, name="archive"),
     path("search/", views.search, name="search"),
     path("rss.xml", require_safe(public_page(feeds.LatestFeed())), name="feed"),
+    path("corrections/", corrections.corrections_list, name="corrections"),
+    path(
+        "corrections/rss.xml",
+        require_safe(public_page(feeds.CorrectionsFeed())),
+        name="corrections-feed",
+    ),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
 ]
