@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.pagecache import public_page
 
-from . import converters, corrections, feeds, views  # noqa: F401 (converters: yyyy and mm)
+from . import converters, corrections, feeds, popular, views  # noqa: F401 (yyyy and mm)
 
 app_name = "articles"
 urlpatterns = [
@@ -31,5 +31,6 @@ urlpatterns = [
         require_safe(public_page(feeds.CorrectionsFeed())),
         name="corrections-feed",
     ),
+    path("reads/", popular.record_read, name="record-read"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
 ]
