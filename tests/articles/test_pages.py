@@ -589,3 +589,12 @@ def test_article_page_without_source_or_image_leaves_them_out(client, section):
     content = client.get(article.get_absolute_url()).text
     assert "Source:" not in content
     assert '<figure class="hero">' not in content
+
+
+def test_the_front_pages_lead_picture_alone_is_fetched_first(client, section):
+    lead = ArticleFactory(section=section, with_image=True, is_featured=True)
+    ArticleFactory(section=section, with_image=True)
+    markup = Markup(client.get("/").content)
+    first = [attrs for tag, attrs in markup.elements if tag == "img" and "fetchpriority" in attrs]
+    assert len(first) == 1
+    assert lead.hero_renditions["JPEG"][0]["name"] in first[0]["srcset"]
