@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import ArticleReadCount, Correction
 from tests.factories import CorrectionFactory
@@ -53,8 +54,19 @@ def site(live_server, newsroom):
     }
 
 
+def quiet_context(new_context, **options):
+    """A browser context whose read pings are answered in the browser.
+
+    A ping is sent 1.5 s after an article opens; one reaching the live server after the
+    test has ended would find its database gone. The ping itself has its own test.
+    """
+    context = new_context(**options)
+    context.route("**/reads/", lambda route: route.fulfill(status=204))
+    return context
+
+
 def open_page(new_context, size, scheme, path):
-    page = new_context(**SIZES[size], color_scheme=scheme).new_page()
+    page = quiet_context(new_context, **SIZES[size], color_scheme=scheme).new_page()
     response = page.goto(path)
     expected = 404 if path == "/no/such/page/" else 200
     assert response is not None and response.status == expected, f"{path}: {response}"
@@ -162,6 +174,7 @@ def test_reading_an_article_sends_one_anonymous_ping(new_context, site):
     with page.expect_request(lambda request: request.url.endswith("/reads/")) as ping:
         page.goto(site["article"])
     request = ping.value
+    page.wait_for_load_state("networkidle")
     assert request.method == "POST"
     assert "cookie" not in {name.lower() for name in request.all_headers()}
     assert request.response().status == 204
@@ -169,13 +182,12 @@ def test_reading_an_article_sends_one_anonymous_ping(new_context, site):
 
 
 def test_the_share_block_offers_copy_link_where_the_browser_can(new_context, site):
-    context = new_context(**DESKTOP)
+    context = quiet_context(new_context, **DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(site["article"])
-    copy = page.get_by_role("button", name="Copy link")
-    copy.click()
-    assert page.locator(".share-status").inner_text() == "Link copied."
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator(".share-status")).to_have_text("Link copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.endswith(site["article"])
 
