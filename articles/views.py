@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
+from django.db.models import F, Max, Min, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -266,8 +266,11 @@ def month_archive(request, year, month):
     )
     if not page.object_list:
         raise Http404("No story was published that month.")
-    previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
-    next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None
+    previous_month, next_month = pagecache.remember(
+        f"archive-nav:{year}-{month}",
+        lambda: neighbouring_months(start, end),
+        request=request,
+    )
     return render(
         request,
         "articles/month_archive.html",
@@ -277,6 +280,17 @@ def month_archive(request, year, month):
             "previous_month": previous_month,
             "next_month": next_month,
         },
+    )
+
+
+def neighbouring_months(start, end):
+    """The nearest months before and after with stories (an empty month answers 404)."""
+    public = Article.objects.public().order_by()
+    before = public.filter(first_published_at__lt=start).aggregate(at=Max("first_published_at"))
+    after = public.filter(first_published_at__gte=end).aggregate(at=Min("first_published_at"))
+    return tuple(
+        timezone.localtime(found["at"]).date().replace(day=1) if found["at"] else None
+        for found in (before, after)
     )
 
 

@@ -279,8 +279,22 @@ def test_an_unpadded_archive_month_redirects_permanently_to_the_canonical_url(cl
 def test_archive_of_the_current_month_lists_its_articles_without_a_next_link(client, newsroom):
     content = client.get("/archive/2026/03/").text
     assert newsroom.story.headline in content
-    assert "/archive/2026/02/" in content
+    # No earlier month has stories, and an empty month answers 404: neither is linked.
+    assert "/archive/2026/02/" not in content
     assert "/archive/2026/04/" not in content
+
+
+def test_archive_links_skip_months_without_stories(client, newsroom):
+    ArticleFactory(
+        headline="November ferry strike",
+        published_at=datetime.datetime(2025, 11, 20, 9, 0, tzinfo=datetime.UTC),
+    )
+    march = client.get("/archive/2026/03/").text
+    assert "/archive/2025/11/" in march
+    assert "/archive/2026/02/" not in march
+    november = client.get("/archive/2025/11/").text
+    assert "/archive/2026/03/" in november
+    assert "/archive/2025/12/" not in november
 
 
 def test_archive_of_an_earlier_month_excludes_other_months(client, newsroom):
