@@ -98,3 +98,45 @@ class AuthorFeed(ArticleFeed):
 
     def feed_url(self, obj):
         return settings.SITE_URL + reverse("articles:author-feed", kwargs={"slug": obj.slug})
+
+
+class CorrectionsFeed(Feed):
+    """Every correction, update and clarification, newest first, each linking to its story."""
+
+    feed_type = Rss201rev2Feed
+
+    def title(self):
+        return f"Corrections | {settings.SITE_NAME}"
+
+    def description(self):
+        return f"Corrections, updates and clarifications to {settings.SITE_NAME} stories."
+
+    def link(self):
+        return settings.SITE_URL + reverse("articles:corrections")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:corrections-feed")
+
+    def items(self):
+        from .corrections import public_corrections
+
+        return public_corrections()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.article.headline}"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.article.get_absolute_url()
+
+    def item_guid(self, item):
+        # Several notes may link to one story: each needs its own identifier.
+        return f"{settings.SITE_URL}{item.article.get_absolute_url()}#correction-{item.pk}"
+
+    def item_guid_is_permalink(self, item):
+        return False

@@ -2,9 +2,10 @@
 
 import math
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
 from django.db.models import Count, Window
+from django.http import Http404
 from django.utils.functional import cached_property
 
 from newsroom import pagecache
@@ -50,6 +51,17 @@ class ListingPaginator(Paginator):
     def count(self):
         return pagecache.remember(f"count:{self.key}", self.object_list.count, request=self.request)
 
+    def get_page_or_404(self, number):
+        """The page asked for; a malformed number is the first, one out of range is a 404."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        try:
+            return self.page(number)
+        except InvalidPage as error:
+            raise Http404(str(error)) from None
+
 
 class SearchPaginator(Paginator):
     """Pages of ranked search results in one pass over the matches, plus the page's rows.
@@ -68,9 +80,13 @@ class SearchPaginator(Paginator):
     def get_page(self, number):
         # As Paginator.get_page: a malformed number is the first page, one too far the last.
         try:
-            number = max(int(number), 1)
+            number = int(number)
         except (TypeError, ValueError):
             number = 1
+        # What was asked for, before it is brought into range: the view answers 404 when
+        # the page served is another one.
+        self.asked_for = number
+        number = max(number, 1)
         # A number far beyond any search's pages (and the database's integers) goes straight
         # to the last page.
         ids, total = self._ranked_ids(number) if number <= COUNT_LIMIT else ([], None)

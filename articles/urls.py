@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.pagecache import public_page
 
-from . import converters, feeds, views  # noqa: F401 (converters registers yyyy and mm)
+from . import converters, corrections, feeds, popular, views  # noqa: F401 (yyyy and mm)
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -27,6 +27,13 @@ urlpatterns = [
     path("archive/<yyyy:year>/<mm:month>/", views.month_archive, name="archive"),
     path("search/", views.search, name="search"),
     path("rss.xml", require_safe(public_page(feeds.LatestFeed())), name="feed"),
+    path("corrections/", corrections.corrections_list, name="corrections"),
+    path(
+        "corrections/rss.xml",
+        require_safe(public_page(feeds.CorrectionsFeed())),
+        name="corrections-feed",
+    ),
+    path("reads/", popular.record_read, name="record-read"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
     # Discovery: the sitemaps and robots.txt, at the site's root.
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +23,11 @@ FRONT_PAGE_LATEST = 10
 def paginate(request, queryset, *, key):
     """The page of a listing asked for; `key` names the listing, whose count is kept.
 
-    get_page() answers a malformed ?page= with the first page and one out of range with
-    the last, rather than an error.
+    A malformed ?page= is the first page; a number before the first or past the last page
+    answers 404, so a page that shows nothing is never served as a page of the listing.
     """
     paginator = ListingPaginator(queryset, conf.articles_per_page(), key=key, request=request)
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page_or_404(request.GET.get("page"))
 
 
 def tag_listing(request, key, articles):
@@ -105,6 +106,9 @@ def tag_detail(request, slug):
     page = paginate(
         request, tag.articles.public().newest_first().for_listing(), key=f"tag:{tag.pk}"
     )
+    if not page.object_list:
+        # A tag readers cannot see a single story under is no page of the site.
+        raise Http404("No public story carries that tag.")
     tag_listing(request, pagecache.keys.tag(tag.pk), page)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
@@ -147,8 +151,13 @@ def month_archive(request, year, month):
         key=f"archive:{year}-{month}",
     )
     tag_listing(request, None, page)
-    previous_month = (start - datetime.timedelta(days=1)).date().replace(day=1)
-    next_month = end.date() if (end.year, end.month) <= (today.year, today.month) else None
+    if not page.object_list:
+        raise Http404("No story was published that month.")
+    previous_month, next_month = pagecache.remember(
+        f"archive-nav:{year}-{month}",
+        lambda: neighbouring_months(start, end),
+        request=request,
+    )
     return render(
         request,
         "articles/month_archive.html",
@@ -158,6 +167,17 @@ def month_archive(request, year, month):
             "previous_month": previous_month,
             "next_month": next_month,
         },
+    )
+
+
+def neighbouring_months(start, end):
+    """The nearest months before and after with stories (an empty month answers 404)."""
+    public = Article.objects.public().order_by()
+    before = public.filter(first_published_at__lt=start).aggregate(at=Max("first_published_at"))
+    after = public.filter(first_published_at__gte=end).aggregate(at=Min("first_published_at"))
+    return tuple(
+        timezone.localtime(found["at"]).date().replace(day=1) if found["at"] else None
+        for found in (before, after)
     )
 
 
@@ -176,6 +196,8 @@ def search(request):
         )
         page = paginator.get_page(request.GET.get("page"))
         tag_listing(request, None, page)
+        if page.number != paginator.asked_for:
+            raise Http404("There is no such page of results.")
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 

@@ -109,6 +109,8 @@ if env_bool("DEMO", default=DEBUG):
 # which belongs right below these) carry the same headers as freshly rendered ones.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so stored pages are compressed too (newsroom/compression.py).
+    "newsroom.compression.CompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.security_headers",

@@ -74,6 +74,11 @@ def server_error(request):
 # Picture formats newsroom/images.py accepts, and the renditions it makes. Anything else
 # found under MEDIA_ROOT is handed out as a download, never displayed on our origin.
 SAFE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"}
+# A rendition's name changes whenever its content does (newsroom/images.py saves a new file
+# and deletes the old one), so browsers and CDNs may keep it for good. An original keeps
+# its name while an editor may replace the file behind it less often than daily.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+ORIGINAL_CACHE_CONTROL = "public, max-age=86400"
 
 
 def serve_media(request, path):
@@ -90,4 +95,9 @@ def serve_media(request, path):
         response["Content-Disposition"] = "attachment"
     response["Content-Security-Policy"] = settings.MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
+    if response.status_code in (200, 304):
+        is_rendition = "/renditions/" in f"/{path}"
+        response["Cache-Control"] = (
+            RENDITION_CACHE_CONTROL if is_rendition else ORIGINAL_CACHE_CONTROL
+        )
     return response

@@ -510,6 +510,29 @@ class Correction(models.Model):
         super().save(*args, **kwargs)
 
 
+class ArticleReadCount(models.Model):
+    """How many times a story was read in one hour: counted without cookies or personal data.
+
+    Reads arrive as anonymous pings and wait in the shared cache; articles/popular.py folds
+    them in here, one row per story and hour, which the "Most read" list sums.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    hour = models.DateTimeField(_("hour"), help_text=_("The start of the hour counted."))
+    count = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        verbose_name = _("read count")
+        verbose_name_plural = _("read counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="read_count_article_hour")
+        ]
+        indexes = [models.Index(fields=["hour"], name="read_count_hour")]
+
+    def __str__(self):
+        return f"{self.count} reads of {self.article_id} at {self.hour:%Y-%m-%d %H:00}"
+
+
 def prefetch_bylines():
     """Bylines with their authors, in byline order: one query for any number of articles."""
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
@@ -584,6 +607,7 @@ from .wordpress import WordPressLink  # noqa: E402
 
 __all__ = [
     "Article",
+    "ArticleReadCount",
     "Autosave",
     "Byline",
     "Correction",

@@ -56,7 +56,9 @@ def test_correction_text_is_plain_text(client, section):
 
 
 def test_article_without_corrections_has_no_box(client, article):
-    assert "corrections" not in client.get(article.get_absolute_url()).text
+    html = client.get(article.get_absolute_url()).text
+    assert 'class="corrections"' not in html
+    assert "Corrections and updates" not in html
 
 
 @pytest.fixture

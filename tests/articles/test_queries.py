@@ -129,8 +129,9 @@ def test_front_page_cost(assert_same_cost):
     # Guards a query per teaser for its section and bylines (lead, top stories, section
     # rails), and a query per section for the rails: navigation, featured + their bylines,
     # newest + their bylines, the rails' stories + their bylines (the navigation and the
-    # rails share one list of sections). Steady: the sections come from the cache.
-    assert_same_cost("/", 7, steady=6)
+    # rails share one list of sections), the most-read stories. Steady: the sections and the
+    # most-read list come from the cache.
+    assert_same_cost("/", 8, steady=6)
 
 
 def test_article_page_cost(assert_same_cost, newsroom):
@@ -160,28 +161,30 @@ def test_article_page_cost_without_related_stories(client, django_assert_num_que
 
 def test_section_page_cost(assert_same_cost):
     # Guards a query per teaser for its bylines: navigation, the section, the count, the page,
-    # the page's bylines with their authors. Steady: the navigation and the count are kept.
-    assert_same_cost("/section/world/", 5, steady=3)
+    # the page's bylines with their authors, the sidebar's latest and most-read stories.
+    # Steady: the navigation, the count and the sidebar are kept.
+    assert_same_cost("/section/world/", 7, steady=3)
 
 
 def test_tag_page_cost(assert_same_cost):
     # Guards a query per teaser for its section and bylines: navigation, the tag, the count,
-    # the page with sections, the page's bylines. Steady: the navigation and the count are
-    # kept.
-    assert_same_cost("/tag/harbours/", 5, steady=3)
+    # the page with sections, the page's bylines, the sidebar's latest and most-read
+    # stories. Steady: the navigation, the count and the sidebar are kept.
+    assert_same_cost("/tag/harbours/", 7, steady=3)
 
 
 def test_author_page_cost(assert_same_cost):
     # Guards a query per teaser for its co-authors' bylines: navigation, the author, the
-    # count, the page with sections, the page's bylines. Steady: the navigation and the
-    # count are kept.
-    assert_same_cost("/author/amara-osei/", 5, steady=3)
+    # count, the page with sections, the page's bylines, the sidebar's latest and most-read
+    # stories. Steady: the navigation, the count and the sidebar are kept.
+    assert_same_cost("/author/amara-osei/", 7, steady=3)
 
 
 def test_month_archive_cost(assert_same_cost):
     # Guards a query per teaser for its section and bylines: navigation, the count, the page,
-    # the page's bylines. Steady: the navigation and the count are kept.
-    assert_same_cost("/archive/2026/03/", 4, steady=2)
+    # the page's bylines, the nearest earlier and later months with stories. Steady: the
+    # navigation, the count and the neighbouring months are kept.
+    assert_same_cost("/archive/2026/03/", 6, steady=2)
 
 
 def test_search_cost(assert_same_cost):

@@ -285,3 +285,20 @@ def page(page):
         page.wait_for_load_state("networkidle", timeout=5_000)
     except PlaywrightError:  # a closed page, or one that never idles: nothing in flight
         pass
+
+
+@pytest.fixture
+def new_context(new_context):
+    """Browser contexts whose read pings are answered in the browser.
+
+    An article page sends its ping 1.5 s after it opens; one reaching the live server after
+    the test has ended would find the test's database gone. The test of the ping itself
+    removes the route.
+    """
+
+    def make(**options):
+        context = new_context(**options)
+        context.route("**/reads/", lambda route: route.fulfill(status=204))
+        return context
+
+    return make

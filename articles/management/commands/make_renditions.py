@@ -3,7 +3,7 @@ from django.db import transaction
 
 from articles.models import Article
 from authors.models import Author
-from newsroom import images
+from newsroom import images, pagecache
 
 # (model, picture field, renditions field, widths)
 PICTURES = [
@@ -46,6 +46,10 @@ class Command(BaseCommand):
                         _no_longer_used(old, renditions),
                     )
                 made += 1
+        if made:
+            # update() sends no signal: the pages showing these pictures are refreshed here,
+            # so they point at the new renditions at once rather than at deleted files.
+            pagecache.touch_site()
         self.stdout.write(f"Renditions made for {made} picture(s); {failed} failed.")
 
 
