@@ -1,11 +1,11 @@
 """The corrections page: every correction, update and clarification on public stories."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from newsroom import pagecache
 
+from . import conf
 from .models import LISTING_DEFERRED, Article, Correction
 from .paginator import ListingPaginator
 
@@ -25,7 +25,7 @@ def public_corrections():
 @pagecache.public_page
 def corrections_list(request):
     paginator = ListingPaginator(
-        public_corrections(), settings.ARTICLES_PER_PAGE, key="corrections", request=request
+        public_corrections(), conf.articles_per_page(), key="corrections", request=request
     )
     page = paginator.get_page_or_404(request.GET.get("page"))
     return render(request, "articles/corrections.html", {"page": page})

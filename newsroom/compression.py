@@ -23,7 +23,6 @@ for everyone), so they are the ones compressed.
 import gzip
 import re
 
-from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 from newsroom import pagecache
@@ -74,8 +73,7 @@ def carries_secret(request, response) -> bool:
         getattr(response, "carries_secret", False)
         or response.cookies
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-        or not pagecache.PRIVATE_PARAMETERS.isdisjoint(request.GET)
+        or pagecache.is_personal(request)
     )
 
 

@@ -33,13 +33,12 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
-from newsroom import db_router
+from newsroom import db_router, pagecache
 
 logger = logging.getLogger(__name__)
 
 PIN_COOKIE = "newsroom_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-PRIVATE_PARAMETERS = frozenset({"pending", "posted"})
 
 
 def pinned_until(request) -> float:
@@ -58,8 +57,7 @@ def needs_primary(request) -> bool:
     return (
         request.method not in SAFE_METHODS
         or request.path.startswith("/" + settings.ADMIN_PATH)
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-        or not PRIVATE_PARAMETERS.isdisjoint(request.GET)
+        or pagecache.is_personal(request)
         or pinned_until(request) > time.time()
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
+from tests.admin_forms import change_form_payload
 from tests.articles.test_workflow import change_url, form_data, press
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
@@ -442,9 +443,18 @@ def test_submit_for_review_saves_the_writers_last_edits(client, writer):
 
 def test_a_move_on_a_new_article_is_refused_until_it_is_saved(client, editor, section):
     client.force_login(editor)
-    data = form_data(ArticleFactory.build(section=section, slug="not-yet"), _workflow="publish")
-    del data["base_version"]
-    response = client.post(reverse("admin:articles_article_add"), data)
+    add_url = reverse("admin:articles_article_add")
+    data = change_form_payload(
+        client,
+        add_url,
+        headline="Not yet",
+        slug="not-yet",
+        section=str(section.pk),
+        standfirst="What the story is about.",
+        body="<p>The words.</p>",
+        _workflow="publish",
+    )
+    response = client.post(add_url, data)
     assert response.status_code == 200
     assert "Save the new article first" in response.content.decode()
     assert not Article.objects.filter(slug="not-yet").exists()
