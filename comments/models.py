@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 
 from newsroom import sanitize
 
+from .validators import validate_commenter_email
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -72,8 +74,12 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
     author_name = models.CharField(_("name"), max_length=100)
-    author_email = models.EmailField(
-        _("email"), max_length=254, help_text=_("Never shown to readers.")
+    # Internationalized addresses (Unicode local parts and domains) are valid, as typed.
+    author_email = models.CharField(
+        _("email"),
+        max_length=254,
+        validators=[validate_commenter_email],
+        help_text=_("Never shown to readers."),
     )
     author_url = models.URLField(_("website"), max_length=200, blank=True)
     body = models.TextField(_("comment"), help_text=_("Plain text; links are made clickable."))
