@@ -17,10 +17,12 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import add_article_list_column
+from articles.dashboard import add_dashboard_panels
 
 from . import moderation, privacy, services
 from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
+from .templatetags.comments_admin import moderation_panels
 
 
 def count_per_article(comments):
@@ -64,6 +66,7 @@ def comment_counts(article):
 
 
 add_article_list_column(comment_counts, annotate=_with_comment_counts)
+add_dashboard_panels(moderation_panels)
 
 
 class StatusFilter(admin.SimpleListFilter):
