@@ -573,6 +573,7 @@ def all_sections(request=None):
 
 
 # Models kept in their own modules, registered with the app as part of articles.models.
+from .notices import PublicationNotice  # noqa: E402
 from .redirects import (  # noqa: E402
     REDIRECT_PATH_LENGTH,
     Redirect,
@@ -585,6 +586,7 @@ __all__ = [
     "Article",
     "Byline",
     "Correction",
+    "PublicationNotice",
     "Redirect",
     "REDIRECT_PATH_LENGTH",
     "Section",
