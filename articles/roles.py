@@ -2,7 +2,8 @@
 
 Applying them again resets each group's article and author permissions to exactly these, so
 running it twice changes nothing and running it after a change brings the groups up to date;
-permissions other apps give these groups are left alone.
+permissions other apps give these groups are left alone. Other apps define their own roles
+(comments: the comment moderators) in their own roles modules.
 """
 
 from django.apps import apps as global_apps
@@ -10,7 +11,6 @@ from django.contrib.auth.management import create_permissions
 
 WRITER = "Writer"
 EDITOR = "Editor"
-COMMENT_MODERATOR = "Comment moderator"
 
 ROLES = {
     WRITER: [
@@ -20,6 +20,8 @@ ROLES = {
         ("articles", "section", ["view"]),
         ("articles", "tag", ["view"]),
         ("authors", "author", ["view"]),
+        # Corrections are the editors' to write; writers see them on their own stories.
+        ("articles", "correction", ["view"]),
     ],
     EDITOR: [
         ("articles", "article", ["add", "change", "delete", "view"]),
@@ -28,16 +30,14 @@ ROLES = {
         ("articles", "tag", ["add", "change", "delete", "view"]),
         ("articles", "transition", ["view"]),
         ("articles", "redirect", ["add", "change", "delete", "view"]),
+        ("articles", "correction", ["add", "change", "delete", "view"]),
         ("authors", "author", ["add", "change", "delete", "view"]),
     ],
-    # The comments app gives this group its moderation permissions.
-    COMMENT_MODERATOR: [("articles", "article", ["view"])],
 }
 MANAGED_APPS = ("articles", "authors")
 CUSTOM = {
     WRITER: [],
     EDITOR: ["publish_article", "review_article", "edit_any_article"],
-    COMMENT_MODERATOR: [],
 }
 
 

@@ -3,6 +3,7 @@
 Each check is a plain function that returns a Refusal, or None when the submission passes.
 """
 
+import math
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .conf import conf
 from .models import Comment, DiscussionSettings
@@ -41,6 +43,8 @@ class Refusal:
 
     code: Code
     message: str
+    # How many seconds until trying again can succeed (rate limits): the Retry-After header.
+    retry_after: int | None = None
 
 
 # Cross-site posting ----------------------------------------------------------------------
@@ -143,15 +147,20 @@ def _keys(ip, email):
 def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None) -> Refusal | None:
     """Count this attempt and refuse it when the same IP or email posts too fast or too much.
 
-    cache.add is atomic in Redis and memcached, so the limit holds across app servers.
+    cache.add is atomic in Redis and memcached, so the limit holds across app servers. The
+    key of the last post holds the time it allows the next one, so a refusal can say when.
     """
-    too_quick = Refusal(Code.RATE_LIMITED, _("You are posting comments too quickly. Slow down."))
-    hour = int((now if now is not None else time.time()) // 3600)
+    now = now if now is not None else time.time()
+    hour = int(now // 3600)
     for key in _keys(ip, email):
-        if discussion.rate_limit_seconds and not cache.add(
-            f"comments:rate:last:{key}", 1, timeout=discussion.rate_limit_seconds
-        ):
-            return too_quick
+        if discussion.rate_limit_seconds:
+            last = f"comments:rate:last:{key}"
+            if not cache.add(last, now + discussion.rate_limit_seconds,
+                             timeout=discussion.rate_limit_seconds):  # fmt: skip
+                allowed_at = cache.get(last)
+                if not isinstance(allowed_at, int | float):
+                    allowed_at = now + discussion.rate_limit_seconds
+                return too_quick(allowed_at - now)
         if discussion.hourly_cap:
             bucket = f"comments:rate:hour:{key}:{hour}"
             cache.add(bucket, 0, timeout=3600)
@@ -161,8 +170,24 @@ def check_rate_limits(*, ip, email, discussion: DiscussionSettings, now=None) ->
                 cache.set(bucket, 1, timeout=3600)
                 count = 1
             if count > discussion.hourly_cap:
-                return too_quick
+                return too_quick((hour + 1) * 3600 - now)
     return None
+
+
+def too_quick(seconds) -> Refusal:
+    """The rate-limit refusal, saying in words when the commenter may post again."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 90:
+        wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return Refusal(
+        Code.RATE_LIMITED,
+        _("You are posting comments too quickly. Slow down. Please try again in %(wait)s.")
+        % {"wait": wait},
+        retry_after=seconds,
+    )
 
 
 # Duplicates and replies ------------------------------------------------------------------

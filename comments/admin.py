@@ -17,10 +17,12 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import add_article_list_column
+from articles.dashboard import add_dashboard_panels
 
 from . import moderation, privacy, services
 from .conf import conf
 from .models import Comment, CommentEdit, DiscussionSettings, ModerationEvent
+from .templatetags.comments_admin import moderation_panels
 
 
 def count_per_article(comments):
@@ -64,6 +66,7 @@ def comment_counts(article):
 
 
 add_article_list_column(comment_counts, annotate=_with_comment_counts)
+add_dashboard_panels(moderation_panels)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -139,6 +142,7 @@ class CommentAdmin(admin.ModelAdmin):
         "commenter_column",
         "article_column",
         "article_pending",
+        "why_held_column",
         "links_column",
         "flag_count",
         "age_column",
@@ -149,6 +153,8 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ("author_name", "author_email", "body", "ip_address", "article__headline")
     list_select_related = ("article",)
     list_per_page = 50
+    # The queue is worked from the oldest comment: it has waited longest.
+    ordering = ("created_at", "pk")
     date_hierarchy = "created_at"
     actions = ("approve", "mark_as_spam", "remove", "restore", "export_data", "erase_data")
     action_form = ReasonActionForm
@@ -166,6 +172,7 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
         "flag_count",
         "is_staff_reply",
+        "why_held_column",
     )
     fieldsets = (
         (None, {"fields": ("article", "parent", "status", "author_name", "author_url", "body")}),
@@ -182,6 +189,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "edited_at",
                     "moderated_by",
                     "moderated_at",
+                    "why_held_column",
                     "flag_count",
                     "is_staff_reply",
                 ),
@@ -243,6 +251,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("waiting on article"), ordering="pending_on_article")
     def article_pending(self, obj):
         return obj.pending_on_article
+
+    @admin.display(description=_("held because"), ordering="held_reason")
+    def why_held_column(self, obj):
+        return obj.why_held or "—"
 
     @admin.display(description=_("links"))
     def links_column(self, obj):

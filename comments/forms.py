@@ -105,6 +105,8 @@ class CommentForm(forms.ModelForm):
         _limit_body(self.fields["body"])
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["author_email"].widget.attrs["autocomplete"] = "email"
+        # A text box, not type="email": browsers refuse Unicode before the "@" there.
+        self.fields["author_email"].widget.attrs["inputmode"] = "email"
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
         self.fields["author_url"].widget.attrs["placeholder"] = "https://"
         self.fields["author_url"].assume_scheme = "https"

@@ -4,8 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from newsroom import sanitize
+
+from .validators import validate_commenter_email
 
 
 class CommentQuerySet(models.QuerySet):
@@ -44,6 +47,17 @@ class Comment(models.Model):
         # Taken back by its author through their private link.
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class HeldReason(models.TextChoices):
+        """Why the rules held a comment (or marked it spam), as the queue shows it."""
+
+        FIRST_COMMENT = "first_comment", _("first-time commenter")
+        LINKS = "links", _("links")
+        HOLD_WORD = "hold_word", _("hold word")
+        ALL_HELD = "all_held", _("all comments held")
+        REPORTS = "reports", _("reports")
+        CHECKER = "checker", _("spam checker")
+        BLOCK_WORD = "block_word", _("block word")
+
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("article"),
@@ -60,8 +74,12 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=1, editable=False)
     author_name = models.CharField(_("name"), max_length=100)
-    author_email = models.EmailField(
-        _("email"), max_length=254, help_text=_("Never shown to readers.")
+    # Internationalized addresses (Unicode local parts and domains) are valid, as typed.
+    author_email = models.CharField(
+        _("email"),
+        max_length=254,
+        validators=[validate_commenter_email],
+        help_text=_("Never shown to readers."),
     )
     author_url = models.URLField(_("website"), max_length=200, blank=True)
     body = models.TextField(_("comment"), help_text=_("Plain text; links are made clickable."))
@@ -98,6 +116,11 @@ class Comment(models.Model):
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
     notify_replies = models.BooleanField(_("notify of replies"), default=False)
     flag_count = models.PositiveIntegerField(_("reports"), default=0, editable=False)
+    held_reason = models.CharField(
+        _("held because"), max_length=20, choices=HeldReason.choices, blank=True, editable=False
+    )
+    # What the reason refers to: the hold or block word found, the number of links.
+    held_detail = models.CharField(_("held for"), max_length=100, blank=True, editable=False)
     is_staff_reply = models.BooleanField(
         _("staff reply"), default=False, help_text=_("Marked as the newsroom's reply.")
     )
@@ -191,6 +214,23 @@ class Comment(models.Model):
     def excerpt(self):
         text = " ".join(self.body.split())
         return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def why_held(self) -> str:
+        """The reason the rules gave when they held this comment, in the moderators' words."""
+        Reason = self.HeldReason
+        if self.held_reason == Reason.LINKS:
+            count = int(self.held_detail or 0)
+            return ngettext("%(count)d link", "%(count)d links", count) % {"count": count}
+        if self.held_reason in (Reason.HOLD_WORD, Reason.BLOCK_WORD):
+            return _("%(reason)s “%(word)s”") % {
+                "reason": self.get_held_reason_display(),
+                "word": self.held_detail,
+            }
+        if self.held_reason == Reason.REPORTS:
+            count = self.flag_count
+            return ngettext("%(count)d report", "%(count)d reports", count) % {"count": count}
+        return self.get_held_reason_display() if self.held_reason else ""
 
     @property
     def is_public(self):

@@ -9,6 +9,7 @@ takes the comment in (comments_open).
 import datetime
 import re
 from functools import cache
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -19,6 +20,20 @@ from .models import Comment, DiscussionSettings
 
 _LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 Status = Comment.Status
+Reason = Comment.HeldReason
+
+
+class Decision(NamedTuple):
+    """A new comment's status and why: what the moderation queue tells the moderators."""
+
+    status: str
+    reason: str = ""
+    detail: str = ""
+
+    def apply(self, comment: Comment) -> None:
+        comment.status = self.status
+        comment.held_reason = self.reason
+        comment.held_detail = self.detail[: Comment._meta.get_field("held_detail").max_length]
 
 
 CLOSED_MESSAGE = _("Sorry, comments are closed for this item.")
@@ -56,20 +71,33 @@ def _haystack(comment: Comment) -> list[str]:
     ]
 
 
-def matches_any(comment: Comment, words: list[str]) -> bool:
-    """Whether any word or phrase appears in the text, name, email, website or IP."""
+def first_match(comment: Comment, words: list[str]) -> str | None:
+    """The first word or phrase that appears in the text, name, email, website or IP."""
     haystack = _haystack(comment)
-    return any(word in value for word in words for value in haystack)
+    return next((word for word in words for value in haystack if word in value), None)
+
+
+def matches_any(comment: Comment, words: list[str]) -> bool:
+    return first_match(comment, words) is not None
 
 
 def is_blocklisted(comment: Comment, discussion: DiscussionSettings) -> bool:
     return matches_any(comment, discussion.lines(discussion.blocklist))
 
 
+def hold(comment: Comment, discussion: DiscussionSettings) -> Decision | None:
+    """Why the rules hold this comment for a moderator, or None when they do not."""
+    links = count_links(comment.body)
+    if discussion.max_links and links >= discussion.max_links:
+        return Decision(Status.PENDING, Reason.LINKS, str(links))
+    word = first_match(comment, discussion.lines(discussion.moderation_keywords))
+    if word is not None:
+        return Decision(Status.PENDING, Reason.HOLD_WORD, word)
+    return None
+
+
 def needs_moderation(comment: Comment, discussion: DiscussionSettings) -> bool:
-    if discussion.max_links and count_links(comment.body) >= discussion.max_links:
-        return True
-    return matches_any(comment, discussion.lines(discussion.moderation_keywords))
+    return hold(comment, discussion) is not None
 
 
 def is_known_commenter(comment: Comment) -> bool:
@@ -100,17 +128,22 @@ def external_verdict(comment: Comment, request) -> str | None:
 
 def decide_status(
     comment: Comment, *, discussion: DiscussionSettings, user=None, request=None
-) -> str:
-    """The status a comment of an open discussion starts with."""
-    if is_blocklisted(comment, discussion):
-        return Status.SPAM
+) -> Decision:
+    """The status a comment of an open discussion starts with, and the reason for it."""
+    blocked = first_match(comment, discussion.lines(discussion.blocklist))
+    if blocked is not None:
+        return Decision(Status.SPAM, Reason.BLOCK_WORD, blocked)
     if is_moderator(user):
-        return Status.APPROVED
-    if discussion.hold_every_comment or needs_moderation(comment, discussion):
-        return Status.PENDING
+        return Decision(Status.APPROVED)
+    if discussion.hold_every_comment:
+        return Decision(Status.PENDING, Reason.ALL_HELD)
+    if held := hold(comment, discussion):
+        return held
     verdict = external_verdict(comment, request)
     if verdict is not None:
-        return verdict
-    if discussion.auto_approve_known and is_known_commenter(comment):
-        return Status.APPROVED
-    return Status.PENDING
+        return Decision(verdict, Reason.CHECKER if verdict != Status.APPROVED else "")
+    if not discussion.auto_approve_known:
+        return Decision(Status.PENDING, Reason.ALL_HELD)
+    if is_known_commenter(comment):
+        return Decision(Status.APPROVED)
+    return Decision(Status.PENDING, Reason.FIRST_COMMENT)

@@ -110,9 +110,9 @@ def _save_new(comment: Comment, discussion: DiscussionSettings, facts: Facts, *,
         comment.depth = comment.parent.depth + 1
     if user is not None and user.is_authenticated:
         comment.user = user
-    comment.status = moderation.decide_status(
+    moderation.decide_status(
         comment, discussion=discussion, user=user, request=facts.request
-    )
+    ).apply(comment)
     if conf.CONFIRM_EMAIL and comment.status != Status.SPAM and not moderation.is_moderator(user):
         comment.status = Status.UNCONFIRMED
     comment.full_clean(exclude=["article", "parent", "user"])
@@ -246,11 +246,11 @@ def edit_own_comment(*, comment: Comment, body: str, now=None) -> Comment:
     was = comment.status
     if moderation.is_blocklisted(comment, discussion):
         comment.status = Status.SPAM
-    elif was == Status.APPROVED and moderation.needs_moderation(comment, discussion):
+    elif was == Status.APPROVED and (held := moderation.hold(comment, discussion)):
         # A published comment whose new text the rules would hold goes back to the queue.
-        comment.status = Status.PENDING
+        held.apply(comment)
     if comment.status != was:
-        fields.append("status")
+        fields += ["status", "held_reason", "held_detail"]
     comment.save(update_fields=fields)
     _record(comment, Action.EDITED, via=Via.COMMENTER)
     if comment.status == Status.PENDING and was == Status.APPROVED:
@@ -297,14 +297,16 @@ def confirm_comment(*, comment: Comment) -> Comment:
     comment = Comment.objects.select_related("article").get(pk=comment.pk)
     if comment.status != Status.UNCONFIRMED:
         raise NotAllowed(_("This comment has already been confirmed."), status=410)
-    status = moderation.decide_status(comment, discussion=discussion)
-    if status != Status.SPAM and not moderation.comments_open(
+    decision = moderation.decide_status(comment, discussion=discussion)
+    if decision.status != Status.SPAM and not moderation.comments_open(
         comment.article, discussion=discussion
     ):
         raise moderation.CommentsClosed
-    if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(status=status):
+    if not Comment.objects.filter(pk=comment.pk, status=Status.UNCONFIRMED).update(
+        status=decision.status, held_reason=decision.reason, held_detail=decision.detail
+    ):
         raise NotAllowed(_("This comment has already been confirmed."), status=410)
-    comment.status = status
+    decision.apply(comment)
     pagecache.touch_article(comment.article_id)
     _record(comment, Action.CONFIRMED, via=Via.COMMENTER)
     _announce(comment, discussion)
@@ -361,9 +363,9 @@ def report_comment(*, comment: Comment) -> Comment:
             pk=comment.pk,
             status=Status.APPROVED,
             flag_count__gte=discussion.flags_before_remoderation,
-        ).update(status=Status.PENDING)
+        ).update(status=Status.PENDING, held_reason=Comment.HeldReason.REPORTS, held_detail="")
         if held:
             # update() sends no signal; the thread on the cached page must lose it.
             pagecache.touch_article(comment.article_id)
-    comment.refresh_from_db(fields=["flag_count", "status"])
+    comment.refresh_from_db(fields=["flag_count", "status", "held_reason", "held_detail"])
     return comment

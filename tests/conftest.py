@@ -59,9 +59,7 @@ def reader(client):
 @pytest.fixture
 def roles(db):
     """The newsroom's groups (a data migration makes them; a flushed database needs them back)."""
-    groups = newsroom_roles.setup_roles()
-    comment_roles.setup_roles()
-    return groups
+    return {**newsroom_roles.setup_roles(), **comment_roles.setup_roles()}
 
 
 def staff_member(roles, role, username):
@@ -92,7 +90,7 @@ def other_writer(roles):
 
 @pytest.fixture
 def moderator(roles):
-    return staff_member(roles, newsroom_roles.COMMENT_MODERATOR, "moderator")
+    return staff_member(roles, comment_roles.COMMENT_MODERATOR, "moderator")
 
 
 @pytest.fixture

@@ -597,6 +597,7 @@ def all_sections(request=None):
 
 # Models kept in their own modules, registered with the app as part of articles.models.
 from .autosave import Autosave  # noqa: E402
+from .notices import PublicationNotice  # noqa: E402
 from .redirects import (  # noqa: E402
     REDIRECT_PATH_LENGTH,
     Redirect,
@@ -611,6 +612,7 @@ __all__ = [
     "Autosave",
     "Byline",
     "Correction",
+    "PublicationNotice",
     "Redirect",
     "REDIRECT_PATH_LENGTH",
     "Section",

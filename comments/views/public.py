@@ -54,7 +54,10 @@ def _refuse(request, article, form, refusal):
     context = article_page_context(article)
     context.update(comment_form=form, comment_refusal=refusal)
     status = REFUSAL_STATUS.get(refusal.code, 400)
-    return render(request, ARTICLE_TEMPLATE, context, status=status)
+    response = render(request, ARTICLE_TEMPLATE, context, status=status)
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @csrf_exempt

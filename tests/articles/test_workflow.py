@@ -431,8 +431,11 @@ def test_setup_roles_is_idempotent(roles):
         "change_comment",
         "moderate_comment",
         "view_discussionsettings",
+        "change_discussionsettings",
         "manage_commenter_data",
     }
+    assert {"add_correction", "change_correction", "delete_correction"} <= after["Editor"]
+    assert "change_discussionsettings" in after["Editor"]
 
 
 def test_setup_roles_leaves_permissions_of_other_apps_alone(roles):

@@ -29,7 +29,15 @@ def new_comment(article, **fields):
 def decide(comment, discussion=None, **kwargs):
     return moderation.decide_status(
         comment, discussion=discussion or DiscussionSettings(), **kwargs
+    ).status
+
+
+def why(comment, discussion=None, **kwargs):
+    decision = moderation.decide_status(
+        comment, discussion=discussion or DiscussionSettings(), **kwargs
     )
+    decision.apply(comment)
+    return comment.why_held
 
 
 def test_a_first_time_commenter_waits_for_moderation(article):
@@ -172,3 +180,43 @@ def no_opinion(comment, request):
 
 def test_a_staff_user_without_the_permission_is_not_a_moderator(db):
     assert not moderation.is_moderator(UserFactory(is_staff=True))
+
+
+@pytest.mark.parametrize(
+    ("settings_fields", "comment_fields", "reason"),
+    [
+        ({}, {}, "first-time commenter"),
+        ({"max_links": 2}, {"body": "See https://a.example and http://b.example"}, "2 links"),
+        (
+            {"moderation_keywords": "lottery"},
+            {"body": "Win the LOTTERY today"},
+            "hold word “lottery”",
+        ),
+        ({"hold_every_comment": True}, {}, "all comments held"),
+        ({"auto_approve_known": False}, {}, "all comments held"),
+        ({"blocklist": "casino"}, {"body": "Best casino"}, "block word “casino”"),
+    ],
+)
+def test_the_rules_say_why_they_hold_a_comment(article, settings_fields, comment_fields, reason):
+    """Each hold (or spam verdict) carries the rule that made it, in the moderators' words."""
+    assert why(new_comment(article, **comment_fields), DiscussionSettings(**settings_fields)) == (
+        reason
+    )
+
+
+def test_a_published_comment_has_no_hold_reason(article, moderator):
+    assert why(new_comment(article), user=moderator) == ""
+
+
+def test_a_comment_sent_back_by_reports_says_so(article):
+    """Enough reader reports return a comment to the queue, with the count as its reason."""
+    from comments import services
+
+    comment = CommentFactory(article=article)
+    discussion = DiscussionSettings.load()
+    for _ in range(discussion.flags_before_remoderation):
+        comment = services.report_comment(comment=comment)
+    assert comment.status == Status.PENDING
+    assert comment.held_reason == Comment.HeldReason.REPORTS
+    count = discussion.flags_before_remoderation
+    assert comment.why_held == f"{count} report" + ("s" if count != 1 else "")

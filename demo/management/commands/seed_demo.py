@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from articles import roles
 from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
+from comments import roles as comment_roles
 from demo import newsroom, pictures
 from newsroom import images
 
@@ -76,8 +77,8 @@ class Command(BaseCommand):
         if not user.check_password(password):
             user.set_password(password)
         user.save()
-        groups = roles.setup_roles()
-        user.groups.add(groups[roles.EDITOR], groups[roles.COMMENT_MODERATOR])
+        groups = {**roles.setup_roles(), **comment_roles.setup_roles()}
+        user.groups.add(groups[roles.EDITOR], groups[comment_roles.COMMENT_MODERATOR])
         return user, password
 
     @transaction.atomic
