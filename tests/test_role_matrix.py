@@ -60,7 +60,9 @@ PAGES = {
     "articles_article_compare": (200, 200, 200, 200, 403),
     "articles_article_delete": (403, 200, 403, 200, 403),
     "articles_article_history": (200, 200, 200, 200, 403),
-    "articles_article_move": (BACK, BACK, 403, BACK, 403),
+    "articles_article_autosave": (200, 200, 403, 200, 403),
+    "articles_article_autosave_discard": (BACK, BACK, 403, BACK, 403),
+    "articles_article_presence": (200, 200, 200, 200, 403),
     "articles_article_preview": (200, 200, 200, 200, 403),
     "articles_article_restore": (BACK, BACK, 403, BACK, 403),
     "articles_article_revisions": (200, 200, 200, 200, 403),
@@ -328,7 +330,9 @@ def page_request(name, world):
     article, comment = world["article"], world["comment"]
     first, second = world["versions"]
     custom = {
-        "articles_article_move": ("post", [article.pk, "submit"], {}),
+        "articles_article_autosave": ("post", [], {"article": article.pk, "state": "{}"}),
+        "articles_article_autosave_discard": ("post", [], {"article": article.pk}),
+        "articles_article_presence": ("post", [article.pk], {}),
         "articles_article_preview": ("get", [article.pk], None),
         "articles_article_share_preview": ("post", [article.pk], {}),
         "articles_article_revoke_preview": ("post", [article.pk], {}),
@@ -386,7 +390,7 @@ def visit_every_page(client, world):
     results = {}
     names = [name for name, _label, _admin in standard_pages()] + sorted(extra_page_names())
     # Pages that change things come last, so the others see the objects as made.
-    changing = {"articles_article_move", "articles_article_restore",
+    changing = {"articles_article_autosave_discard", "articles_article_restore",
                 "articles_article_revoke_preview", "two-factor-recovery-codes",
                 "two-factor-cancel", "logout"}  # fmt: skip
     last = ("two-factor-cancel", "logout")  # both end the session

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles import notifications, services
 from articles.models import Article, PublicationNotice
+from tests.articles.test_workflow import press
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_a_story_published_now_is_announced_by_the_publish_action(
     article = story(reporter)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/articles/article/{article.pk}/move/publish/")
+        press(client, article, "publish")
     assert [m.to for m in mail.outbox] == [["lena@example.com"]]
     assert mail.outbox[0].subject.startswith("Published:")
     run_command()
