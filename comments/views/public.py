@@ -46,6 +46,18 @@ def _cross_site(request, refusal):
     return render(request, "comments/refused.html", {"refusal": refusal}, status=403)
 
 
+def _cross_site_report(request, comment_id):
+    """A Report button on another site's page: nothing happens, and the reader is told how."""
+    comment = (
+        Comment.objects.approved()
+        .filter(pk=comment_id, article__in=Article.objects.public())
+        .select_related("article")
+        .first()
+    )
+    context = {"article": comment.article if comment is not None else None}
+    return render(request, "comments/report_refused.html", context, status=403)
+
+
 def _refuse(request, article, form, refusal):
     if refusal.code == abuse.Code.BAD_PARENT:
         # Offer a fresh top-level comment rather than the same impossible reply.
@@ -98,8 +110,8 @@ def _posted(article, comment, discussion):
 @csrf_exempt
 @require_POST
 def report_comment(request, comment_id):
-    if refusal := abuse.check_same_site(request):
-        return _cross_site(request, refusal)
+    if abuse.check_same_site(request):
+        return _cross_site_report(request, comment_id)
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=comment_id)
     if not comment.article.is_public:
         raise Http404(_("No such comment."))
