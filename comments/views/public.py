@@ -13,8 +13,14 @@ No session or login is changed by posting a comment, so a forged post could at w
 text under a name the attacker chooses, which anyone can do with the form itself.
 """
 
-from django.http import Http404, HttpResponseRedirect
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -23,14 +29,16 @@ from articles.models import Article
 from articles.pages import article_page_context
 from newsroom import sanitize
 from newsroom.http import client_ip
+from newsroom.views import RETRY_AFTER_SECONDS
 
 from .. import abuse, services
 from ..conf import conf
-from ..forms import CommentForm
+from ..forms import CommentForm, strip_form_data
 from ..models import Comment, DiscussionSettings
 from ..thread import pending_token
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
+logger = logging.getLogger(__name__)
 
 
 # The HTTP status of each refusal; any other is 400.
@@ -74,6 +82,38 @@ def _refuse(request, article, form, refusal):
 def post_comment(request, article_id):
     if refusal := abuse.check_same_site(request):
         return _cross_site(request, refusal)
+    try:
+        return _post_comment(request, article_id)
+    except (OperationalError, InterfaceError):
+        logger.warning("A comment could not be posted: no database.", exc_info=True)
+        return _unavailable(request, article_id)
+
+
+def _unavailable(request, article_id):
+    """503 with the form as the commenter filled it in, to send again in a moment.
+
+    Built without the database or the request context (whose processors query it).
+    """
+    form = CommentForm(initial=strip_form_data(request.POST).dict())
+    honeypot = form[abuse.HONEYPOT_FIELD]
+    names = ("author_name", "author_email", "author_url", "body", "notify_replies", "email_link")
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "action": reverse("comments:post", args=[article_id]),
+        "article_id": article_id,
+        "visible_fields": [form[name] for name in names],
+        "hidden_fields": [form["parent"], form["token"]],
+        "honeypot": honeypot,
+    }
+    response = HttpResponse(
+        loader.render_to_string("comments/unavailable.html", context), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _post_comment(request, article_id):
     article = get_object_or_404(Article.objects.public(), pk=article_id)
     discussion = DiscussionSettings.load()
     form = CommentForm(request.POST, article=article, discussion=discussion)
