@@ -17,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -163,6 +163,19 @@ def report_comment(request, comment_id):
         "comments/reported.html",
         {"comment": comment, "article": comment.article, "first_report": first_report},
     )
+
+
+@require_safe
+def form_token(request, article_id):
+    """A signed timestamp of now, for the form of a page that may come from a cache.
+
+    comments.js asks for it when the page is shown, so the "too fast" check counts from
+    then, not from when the cached page was rendered. Never cached: every answer is new.
+    """
+    article = get_object_or_404(Article.objects.public().only("pk"), pk=article_id)
+    response = JsonResponse({"token": abuse.make_form_token(article.pk)})
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @require_safe
