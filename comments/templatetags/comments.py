@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import links, moderation
+from .. import links, moderation, refused
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..conf import conf
 from ..forms import CommentForm, blank_form_html
@@ -59,6 +59,13 @@ def comment_section(context, article):
         if own is not None:
             draft_posted = own.parent_id or 0
     form = context.get("comment_form")
+    refusal = context.get("comment_refusal")
+    if form is None and params.get(refused.PARAMETER):
+        kept = refused.load(params[refused.PARAMETER], article=article, discussion=discussion)
+        if kept is not None:
+            form, refusal, status = kept
+            # comments.middleware gives the page the refusal's status.
+            request.comment_refusal_status = status
     if form is None and is_open:
         form = CommentForm(initial={"token": make_form_token(article.pk)})
     reply_to = None
@@ -93,7 +100,7 @@ def comment_section(context, article):
         "is_open": is_open,
         "thread": thread,
         "form": form,
-        "refusal": context.get("comment_refusal"),
+        "refusal": refusal,
         "field_errors": errors,
         "reply_to": reply_to,
         "honeypot": HONEYPOT_FIELD,

@@ -31,7 +31,7 @@ from newsroom import sanitize
 from newsroom.http import client_ip
 from newsroom.views import RETRY_AFTER_SECONDS
 
-from .. import abuse, services
+from .. import abuse, refused, services
 from ..conf import conf
 from ..forms import CommentForm, strip_form_data
 from ..models import Comment, DiscussionSettings
@@ -67,13 +67,29 @@ def _cross_site_report(request, comment_id):
 
 
 def _refuse(request, article, form, refusal):
+    """Post/redirect/get to the article, where the form comes back with its errors.
+
+    Reloading that page shows the refusal again and sends nothing. Should the cache not
+    keep the form, the article page is the answer to the POST itself.
+    """
     if refusal.code == abuse.Code.BAD_PARENT:
         # Offer a fresh top-level comment rather than the same impossible reply.
         form.data = form.data.copy()
         form.data["parent"] = ""
+    status = REFUSAL_STATUS.get(refusal.code, 400)
+    # A body without the form's token (unreadable, or not sent from our form) has no form
+    # to go back to: it is answered directly.
+    token = None
+    if request.POST.get("token"):
+        token = refused.keep(article=article, form=form, refusal=refusal, status=status)
+    if token is not None:
+        response = HttpResponseRedirect(
+            f"{article.get_absolute_url()}?{refused.PARAMETER}={token}#comment-errors"
+        )
+        response.status_code = 303
+        return response
     context = article_page_context(article)
     context.update(comment_form=form, comment_refusal=refusal)
-    status = REFUSAL_STATUS.get(refusal.code, 400)
     return render(request, ARTICLE_TEMPLATE, context, status=status)
 
 

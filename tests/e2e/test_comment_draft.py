@@ -67,6 +67,10 @@ def test_a_refused_post_keeps_the_draft(page, story):
     page.locator("input[name=token]").evaluate("el => { el.value = 'tampered'; }")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_role("alert")).to_contain_text("This form was changed")
+    # Post/redirect/get: the browser is on the article, and a reload sends nothing.
+    assert page.url.split("?")[0].endswith(url) and "refused=" in page.url
+    page.reload()
+    expect(page.get_by_role("alert")).to_contain_text("This form was changed")
     page.goto(url)
     expect(page.locator("#id_body")).to_have_value(TEXT)
     assert Comment.objects.filter(body=TEXT).count() == 0
