@@ -3,12 +3,22 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import conditional_escape
 
 from authors.models import Author
 
 from .models import Article, Section
 
 FEED_ITEMS = 30
+
+
+def as_html(text):
+    """Text escaped for HTML too, on top of the XML escaping the feed itself does.
+
+    Many feed readers show titles and descriptions as HTML: a headline holding `<script>`
+    or `&` must read as those characters there, never as markup.
+    """
+    return None if text is None else str(conditional_escape(text))
 
 
 class ArticleFeed(Feed):
@@ -21,10 +31,10 @@ class ArticleFeed(Feed):
         return self.articles(obj).newest_first().for_listing()[:FEED_ITEMS]
 
     def item_title(self, item):
-        return item.headline
+        return as_html(item.headline)
 
     def item_description(self, item):
-        return item.standfirst
+        return as_html(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -33,10 +43,10 @@ class ArticleFeed(Feed):
         return item.updated_at if item.shows_update else None
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.byline_authors) or None
+        return as_html(", ".join(author.name for author in item.byline_authors) or None)
 
     def item_categories(self, item):
-        return [item.section.name]
+        return [as_html(item.section.name)]
 
     def item_guid_is_permalink(self, item):
         return True
@@ -48,10 +58,10 @@ class ArticleFeed(Feed):
 
 class LatestFeed(ArticleFeed):
     def title(self):
-        return settings.SITE_NAME
+        return as_html(settings.SITE_NAME)
 
     def description(self):
-        return settings.SITE_DESCRIPTION
+        return as_html(settings.SITE_DESCRIPTION)
 
     def link(self):
         return settings.SITE_URL + "/"
@@ -68,10 +78,12 @@ class SectionFeed(ArticleFeed):
         return Article.objects.public().filter(section=obj)
 
     def title(self, obj):
-        return f"{obj.name} | {settings.SITE_NAME}"
+        return as_html(f"{obj.name} | {settings.SITE_NAME}")
 
     def description(self, obj):
-        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+        return as_html(
+            obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+        )
 
     def link(self, obj):
         return settings.SITE_URL + obj.get_absolute_url()
@@ -88,10 +100,10 @@ class AuthorFeed(ArticleFeed):
         return obj.articles.public()
 
     def title(self, obj):
-        return f"{obj.name} | {settings.SITE_NAME}"
+        return as_html(f"{obj.name} | {settings.SITE_NAME}")
 
     def description(self, obj):
-        return f"Stories by {obj.name} for {settings.SITE_NAME}."
+        return as_html(f"Stories by {obj.name} for {settings.SITE_NAME}.")
 
     def link(self, obj):
         return settings.SITE_URL + obj.get_absolute_url()

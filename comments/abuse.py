@@ -17,6 +17,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.http import rate_limit_key
+
 from .conf import conf
 from .models import Comment, DiscussionSettings
 
@@ -134,8 +136,8 @@ def check_honeypot(value) -> Refusal | None:
 
 def _keys(ip, email):
     keys = []
-    if ip:
-        keys.append("ip:" + ip)
+    if network := rate_limit_key(ip):
+        keys.append("ip:" + network)
     if email:
         # Hashed with the secret key: the cache never holds a commenter's address.
         keys.append(
@@ -222,6 +224,6 @@ def first_report(*, comment_id, ip) -> bool:
     """Whether this is the first report of a comment from this address (kept for 30 days)."""
     key = (
         f"comments:report:{comment_id}:"
-        + salted_hmac("comments.report", ip or "", algorithm="sha256").hexdigest()
+        + salted_hmac("comments.report", rate_limit_key(ip) or "", algorithm="sha256").hexdigest()
     )
     return cache.add(key, 1, timeout=30 * 24 * 3600)

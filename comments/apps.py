@@ -12,5 +12,8 @@ class CommentsConfig(AppConfig):
 
         signals.connect()
         # A thread's pages and the reply form are the same for everyone; the poster's view
-        # right after posting (with their private link) is theirs alone.
-        pagecache.register_parameters(cached=("cpage", "replyto"), private=("pending", "posted"))
+        # right after posting (with their private link), or of their refused form, is theirs
+        # alone.
+        pagecache.register_parameters(
+            cached=("cpage", "replyto"), private=("pending", "posted", "refused")
+        )

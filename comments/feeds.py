@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from articles.feeds import as_html
 from articles.models import Article
 from newsroom import pagecache
 
@@ -26,13 +27,13 @@ class ArticleCommentsFeed(Feed):
         return article
 
     def title(self, obj):
-        return f"Comments on “{obj.headline}”"
+        return as_html(f"Comments on “{obj.headline}”")
 
     def link(self, obj):
         return obj.get_absolute_url() + "#comments"
 
     def description(self, obj):
-        return obj.standfirst
+        return as_html(obj.standfirst)
 
     def items(self, obj):
         return (
@@ -43,9 +44,10 @@ class ArticleCommentsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"By {item.author_name}"
+        return as_html(f"By {item.author_name}")
 
     def item_description(self, item):
+        # Already HTML, built by the sanitizer from the escaped text.
         return item.rendered_body
 
     def item_link(self, item):
@@ -60,7 +62,7 @@ class ArticleCommentsFeed(Feed):
         return item.created_at
 
     def item_author_name(self, item):
-        return item.author_name
+        return as_html(item.author_name)
 
     def get_feed(self, obj, request):
         self._article = obj

@@ -35,6 +35,25 @@ def clean_comment_body(value):
     return value
 
 
+def strip_form_data(data):
+    """A copy of submitted form data without control characters in any value.
+
+    Stripped before validation, so a stray NUL pasted into one field is dropped rather than
+    refusing the whole comment (Django's fields reject null characters outright).
+    """
+    data = data.copy()
+    if hasattr(data, "setlist"):
+        for key in list(data):
+            data.setlist(key, [_strip_value(v) for v in data.getlist(key)])
+    else:
+        data = {key: _strip_value(value) for key, value in data.items()}
+    return data
+
+
+def _strip_value(value):
+    return strip_control_characters(value) if isinstance(value, str) else value
+
+
 def _limit_body(field):
     field.max_length = conf.MAX_LENGTH
     field.widget.attrs["maxlength"] = conf.MAX_LENGTH
@@ -80,8 +99,10 @@ class CommentForm(forms.ModelForm):
             "body": {"required": _("Please type your comment.")},
         }
 
-    def __init__(self, *args, article=None, discussion=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, article=None, discussion=None, **kwargs):
+        if data is not None:
+            data = strip_form_data(data)
+        super().__init__(data, *args, **kwargs)
         if self.is_bound and article is None:
             raise TypeError("A submitted comment form needs the article it was shown under.")
         self.article = article

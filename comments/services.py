@@ -1,16 +1,17 @@
 """Writes that touch several things: the comment, its history, and notifications."""
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
-from newsroom.http import client_ip
+from newsroom.http import client_ip, rate_limit_key
 
 from . import abuse, moderation, tasks
 from .abuse import Code, Refusal
@@ -76,21 +77,53 @@ def post_comment(
             return abuse.BAD_PARENT
     if not moderation.comments_open(article, discussion=discussion):
         return Refusal(Code.CLOSED, moderation.CLOSED_MESSAGE)
-    refusal = abuse.check_duplicate(
-        article=article,
-        parent=parent,
-        name=data["author_name"],
-        email=data["author_email"],
-        body=data["body"],
-    ) or abuse.check_rate_limits(ip=facts.ip, email=data["author_email"], discussion=discussion)
-    if refusal is not None:
-        return refusal
-    comment = form.save(commit=False)
-    comment.article = article
-    comment.parent = parent
-    comment.ip_address = facts.ip
-    comment.user_agent = facts.user_agent
-    return _save_new(comment, discussion, facts, email_link=data.get("email_link", False))
+    with transaction.atomic():
+        # Checks and insert as one step: a copy of this comment posted at the same moment
+        # by another process waits here, then finds this one and is refused.
+        _serialize(article=article, ip=facts.ip)
+        refusal = abuse.check_duplicate(
+            article=article,
+            parent=parent,
+            name=data["author_name"],
+            email=data["author_email"],
+            body=data["body"],
+        ) or abuse.check_rate_limits(ip=facts.ip, email=data["author_email"], discussion=discussion)
+        if refusal is not None:
+            return refusal
+        comment = form.save(commit=False)
+        comment.article = article
+        comment.parent = parent
+        comment.ip_address = facts.ip
+        comment.user_agent = facts.user_agent
+        return _save_new(comment, discussion, facts, email_link=data.get("email_link", False))
+
+
+def _lock_id(name: str) -> int:
+    """A PostgreSQL advisory lock number (a signed 64-bit integer) for a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def _serialize(*, article, ip):
+    """Hold, until the transaction ends, the locks of the article and the poster's address.
+
+    The duplicate check is per article and the flood limits per address, so two posts wait
+    for each other only when they share one of those. PostgreSQL takes advisory locks, in
+    the same order everywhere (article first) so that no two posts wait on each other.
+    SQLite lets one transaction write at a time: a write that changes nothing takes that
+    lock before the checks run.
+    """
+    if connection.vendor == "postgresql":
+        names = [f"comments:article:{article.pk}"]
+        if key := rate_limit_key(ip):
+            names.append(f"comments:address:{key}")
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(name)])
+    elif connection.features.has_select_for_update:
+        type(article).objects.select_for_update().filter(pk=article.pk).exists()
+    else:
+        pk = article._meta.pk.attname
+        type(article).objects.filter(pk=article.pk).update(**{pk: F(pk)})
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("comments/post/<int:article_id>/", public.post_comment, name="post"),
     path("comments/<int:comment_id>/report/", public.report_comment, name="report"),
     path("comments/privacy/", public.privacy, name="privacy"),
+    path("comments/token/<int:article_id>/", public.form_token, name="form-token"),
     # Signed links (see comments/links.py); the token is the whole last segment.
     path("comments/manage/<str:token>/", selfservice.manage, name="manage"),
     path("comments/manage/<str:token>/withdraw/", selfservice.withdraw, name="withdraw"),

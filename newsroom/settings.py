@@ -63,6 +63,8 @@ SITE_DESCRIPTION = env(
     "SITE_DESCRIPTION", "Independent reporting on the world, the economy, science and culture."
 )
 ADMIN_PATH = env("ADMIN_PATH", "admin/").strip("/") + "/"
+# Only staff log in, to the admin: a login without a safe ?next= lands there.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # How many reverse proxies (load balancer, nginx, CDN) stand between the visitor and
 # gunicorn, each appending the address it saw to X-Forwarded-For. 0: visitors connect
@@ -375,6 +377,10 @@ PERMISSIONS_POLICY = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Other sites may not load our responses into their pages (newsroom/middleware.py), except
+# the ones made for that: feeds, read by web-based feed readers, and uploaded pictures,
+# which social networks and messengers show in link previews.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # HTTPS. On by default unless DEBUG is; `make serve` turns the redirect off because it

@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -87,7 +87,11 @@ def serve_media(request, path):
     Every file gets a policy under which nothing runs and nothing loads, so even a file
     that slipped past the upload checks cannot act as a page of this site.
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError) as error:
+        # A name the file system cannot hold (too long, a NUL byte) names no file.
+        raise Http404("No such file.") from error
     if response.status_code == 200 and (
         response.get("Content-Type", "").split(";")[0] not in SAFE_MEDIA_TYPES
     ):

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
-from newsroom.http import client_ip
+from newsroom.http import client_ip, rate_limit_key
 from tests.comments.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,10 @@ def test_no_template_has_inline_script_or_style(path):
         # Fewer hops than proxies: misconfigured, so only the connection is believed.
         (2, "10.0.0.2", "198.51.100.1", "10.0.0.2"),
         (1, "10.0.0.2", "", "10.0.0.2"),
-        (1, "10.0.0.2", "not-an-address", None),
+        # A malformed entry proves nothing either: the connection is counted instead.
+        (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+        (1, "10.0.0.2", "198.51.100.1\x00", "10.0.0.2"),
+        (2, "10.0.0.2", "300.1.1.1, 10.0.0.1", "10.0.0.2"),
         (1, "10.0.0.2", "2001:db8::1", "2001:db8::1"),
         (0, "", None, None),
     ],
@@ -169,6 +172,61 @@ def test_client_ip(settings, proxies, remote, forwarded, expected):
     assert client_ip(RequestFactory().get("/", **headers)) == expected
 
 
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("", None),
+        (None, None),
+        ("garbage", None),
+    ],
+)
+def test_rate_limits_count_an_ipv6_address_by_its_64_network(address, key):
+    assert rate_limit_key(address) == key
+
+
+def test_a_malformed_forwarded_header_does_not_skip_the_flood_limit(client, settings, article):
+    """The connection's address is counted when the proxy's entry is not an address.
+
+    Posts follow their redirect: to the new comment (200), or to the refused form (429).
+    """
+    settings.TRUSTED_PROXY_COUNT = 1
+    DiscussionSettings.objects.create(rate_limit_seconds=60)
+
+    def post(forwarded, email):
+        return client.post(
+            f"/comments/post/{article.pk}/",
+            form_data(article, author_email=email, body=f"A comment from {email}."),
+            headers={"Sec-Fetch-Site": "same-origin"},
+            follow=True,
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    assert post("not-an-address", "one@example.net").status_code == 200
+    assert post("still, not, one", "two@example.net").status_code == 429
+
+
+def test_ipv6_visitors_in_one_64_network_share_a_flood_limit(client, settings, article):
+    DiscussionSettings.objects.create(rate_limit_seconds=60)
+
+    def post(address, email):
+        return client.post(
+            f"/comments/post/{article.pk}/",
+            form_data(article, author_email=email, body=f"A comment from {email}."),
+            headers={"Sec-Fetch-Site": "same-origin"},
+            follow=True,
+            REMOTE_ADDR=address,
+        )
+
+    assert post("2001:db8:5:6::1", "one@example.net").status_code == 200
+    assert post("2001:db8:5:6::2", "two@example.net").status_code == 429
+    assert post("2001:db8:5:7::1", "three@example.net").status_code == 200
+
+
 def test_comments_record_and_rate_limit_the_address_behind_the_proxy(client, settings, article):
     settings.TRUSTED_PROXY_COUNT = 1
     DiscussionSettings.objects.create(rate_limit_seconds=60)
@@ -178,14 +236,15 @@ def test_comments_record_and_rate_limit_the_address_behind_the_proxy(client, set
             f"/comments/post/{article.pk}/",
             form_data(article, author_email=email, body=f"A comment from {email}."),
             headers={"Sec-Fetch-Site": "same-origin"},
+            follow=True,
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR=visitor,
         )
 
-    assert post("198.51.100.7", "one@example.net").status_code == 302
+    assert post("198.51.100.7", "one@example.net").status_code == 200
     assert Comment.objects.get().ip_address == "198.51.100.7"
     # Another visitor behind the same proxy is not slowed down by the first...
-    assert post("198.51.100.8", "two@example.net").status_code == 302
+    assert post("198.51.100.8", "two@example.net").status_code == 200
     # ...but the first one posting again at once is, whatever address they claim.
     assert post("192.0.2.1, 198.51.100.7", "three@example.net").status_code == 429
 
@@ -226,3 +285,36 @@ def test_anything_but_a_picture_is_served_as_an_inert_download(client, media_fil
     assert response["Content-Disposition"] == "attachment"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# Cross-origin resource policy and the login redirect -------------------------------------
+
+
+def test_pages_may_not_be_loaded_by_other_sites(client, reader_pages):
+    for url in [*reader_pages, "/healthz", "/static/js/comments.js"]:
+        assert client.get(url)["Cross-Origin-Resource-Policy"] == "same-origin", url
+
+
+def test_feeds_and_pictures_are_meant_for_other_sites(client, article, media_file):
+    """Web feed readers show our feeds, link previews our pictures: both load cross-origin."""
+    from tests.factories import image_bytes
+
+    for url in ["/rss.xml", reverse("articles:section-feed", args=[article.section.slug])]:
+        assert client.get(url)["Cross-Origin-Resource-Policy"] == "cross-origin", url
+    picture = client.get(media_file("pictures/b.jpg", image_bytes(size=(10, 10))))
+    assert picture["Cross-Origin-Resource-Policy"] == "cross-origin"
+    download = client.get(media_file("notes.txt", b"plain"))
+    assert download["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("next_url", [None, "https://elsewhere.example/", "//elsewhere.example/"])
+def test_a_login_without_a_safe_next_lands_on_the_admin(client, editor, next_url):
+    editor.set_password("a long passphrase for tests")
+    editor.save()
+    url = reverse("admin:login") + (f"?next={next_url}" if next_url else "")
+    data = {"username": editor.username, "password": "a long passphrase for tests"}
+    if next_url:
+        data["next"] = next_url
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

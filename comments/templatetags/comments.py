@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import links, moderation
+from .. import links, moderation, refused
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..conf import conf
 from ..forms import CommentForm, blank_form_html
@@ -50,9 +50,23 @@ def comment_section(context, article):
         pending=pending,
     )
     own_id = pending.pk if pending is not None else pending_comment_id(params.get("posted", ""))
+    # The reply target whose draft the browser can forget: "0" for a top-level comment.
+    draft_posted = None
     if own_id is not None:
-        _show_private_link(thread, own_id)
+        own = _show_private_link(thread, own_id)
+        if pending is not None:
+            own = pending
+        if own is not None:
+            draft_posted = own.parent_id or 0
     form = context.get("comment_form")
+    refusal = context.get("comment_refusal")
+    if form is None and params.get(refused.PARAMETER):
+        kept = refused.load(params[refused.PARAMETER], article=article, discussion=discussion)
+        if kept is not None:
+            form, refusal, status = kept
+            # comments.middleware gives the page the refusal's status (and Retry-After).
+            request.comment_refusal_status = status
+            request.comment_refusal_retry_after = refusal.retry_after
     if form is None and is_open:
         form = CommentForm(initial={"token": make_form_token(article.pk)})
     reply_to = None
@@ -87,13 +101,14 @@ def comment_section(context, article):
         "is_open": is_open,
         "thread": thread,
         "form": form,
-        "refusal": context.get("comment_refusal"),
+        "refusal": refusal,
         "field_errors": errors,
         "reply_to": reply_to,
         "honeypot": HONEYPOT_FIELD,
         "request": request,
         "SITE_NAME": site_name,
         "keep_ip_days": conf.KEEP_IP_DAYS,
+        "draft_posted": draft_posted,
     }
 
 
@@ -101,9 +116,10 @@ def _show_private_link(thread, comment_id):
     """Give the poster's own comment its private link (only ever in an uncached response)."""
     entry = next((e for e in thread.entries if e.comment.pk == comment_id), None)
     if entry is None:
-        return
+        return None
     # The thread's query leaves the address out; the link is bound to it.
     email = Comment.objects.filter(pk=comment_id).values_list("author_email", flat=True).first()
     if email:
         owner = Comment(pk=comment_id, author_email=email)
         entry.private_link = links.path(links.MANAGE, links.manage_token(owner))
+    return entry.comment

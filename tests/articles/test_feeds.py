@@ -1,4 +1,5 @@
 import datetime
+import html
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -68,8 +69,9 @@ def parse(client, url):
 
 
 def rss_items(client, url):
+    """The items by title, as a feed reader that shows titles as HTML reads them."""
     channel = parse(client, url).find("channel")
-    return {item.findtext("title"): item for item in channel.findall("item")}
+    return {html.unescape(item.findtext("title")): item for item in channel.findall("item")}
 
 
 def is_absolute(url):
@@ -102,6 +104,27 @@ def test_feed_items_carry_link_date_bylines_and_section(client, stories):
     assert item.findtext("pubDate") == "Wed, 18 Mar 2026 11:00:00 +0000"
     assert item.findtext("category") == "World"
     assert "Amara Osei, Jonas Berg" in ET.tostring(item, encoding="unicode")
+
+
+@pytest.mark.parametrize(
+    "url", ["/rss.xml", "/section/world/rss.xml", "/author/amara-osei/rss.xml"]
+)
+def test_feed_text_is_escaped_for_html_as_well_as_xml(client, section, author, url):
+    """A reader that treats a title as HTML shows `<script>` and `&` as text, never markup."""
+    ArticleFactory(
+        headline="<script>alert(1)</script> & more",
+        standfirst="<b>Bold</b> & <img src=x onerror=alert(1)>",
+        section=section,
+        authors=[author],
+        published_at=NOW - HOUR,
+    )
+    item = parse(client, url).find("channel").find("item")
+    assert item.findtext("title") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"
+    assert item.findtext("description") == (
+        "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;img src=x onerror=alert(1)&gt;"
+    )
+    raw = client.get(url).content.decode()
+    assert "<script>" not in raw and "&lt;script&gt;" not in raw
 
 
 def test_feeds_describe_themselves(client, stories):

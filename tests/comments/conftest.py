@@ -42,14 +42,21 @@ def form_data(article, **fields):
 
 @pytest.fixture
 def post_comment(client):
-    """Posts to an article's comment URL as a same-origin browser form would."""
+    """Posts to an article's comment URL as a same-origin browser form would.
+
+    A refusal redirects to the article showing the form and its errors: that redirect is
+    followed, as the browser does, so the answer is that page. An accepted comment's
+    redirect is returned as it is.
+    """
 
     def post(article, headers=None, **fields):
-        return client.post(
-            f"/comments/post/{article.pk}/",
-            form_data(article, **fields),
-            headers={"Sec-Fetch-Site": "same-origin", **(headers or {})},
+        headers = {"Sec-Fetch-Site": "same-origin", **(headers or {})}
+        response = client.post(
+            f"/comments/post/{article.pk}/", form_data(article, **fields), headers=headers
         )
+        if response.status_code == 303:
+            return client.get(response["Location"], headers=headers)
+        return response
 
     return post
 

@@ -304,6 +304,34 @@ def test_a_cross_site_report_is_refused(client, article):
         f"/comments/{comment.pk}/report/", headers={"Origin": "https://evil.example"}
     )
     assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.flag_count == 0
+
+
+def test_a_cross_site_report_says_to_open_the_article(client, article):
+    """Not the comment form's refusal: the reader is sent to the article to report there."""
+    comment = CommentFactory(article=article)
+    html = client.post(
+        f"/comments/{comment.pk}/report/", headers={"Sec-Fetch-Site": "cross-site"}
+    ).content.decode()
+    assert "Open the article to report a comment" in html
+    assert f'href="{article.get_absolute_url()}#comments"' in html
+    assert "Your comment was not posted" not in html
+
+
+def test_control_characters_in_any_field_are_dropped_not_refused(article, post_comment):
+    """A NUL or other control character pasted into a field is removed before validation."""
+    response = post_comment(
+        article,
+        author_name="Ines\x00 Albarrán\x07",
+        author_email="ines@example.net\x00",
+        body="The harbour\x00 plan leaves out\x1b the ferry users.",
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author_name == "Ines Albarrán"
+    assert comment.author_email == "ines@example.net"
+    assert comment.body == "The harbour plan leaves out the ferry users."
 
 
 def test_a_refused_reply_comes_back_as_a_top_level_comment(article, post_comment):

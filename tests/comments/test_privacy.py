@@ -116,3 +116,19 @@ def test_the_posters_private_response_shows_no_other_address(client, thread, pos
     for email in EMAILS + ["ines@example.net"]:
         for leaked in forms_of(email):
             assert leaked not in html
+
+
+def test_the_comments_feed_escapes_names_and_headlines_for_html(client, article):
+    """Feed readers show titles as HTML: a name or headline with markup reads as text there."""
+    import xml.etree.ElementTree as ET
+
+    article.headline = "Ports & <em>harbours</em>"
+    article.save()
+    CommentFactory(article=article, author_name="<script>alert(1)</script> & co")
+    channel = ET.fromstring(
+        client.get(article.get_absolute_url() + "comments/rss.xml").content
+    ).find("channel")
+    assert channel.findtext("title") == "Comments on “Ports &amp; &lt;em&gt;harbours&lt;/em&gt;”"
+    assert channel.find("item").findtext("title") == (
+        "By &lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    )
