@@ -4,49 +4,88 @@ The article page's parts are shared by every view that renders it: the article v
 preview, and any app that shows the page again with something of its own.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
+from django.db.models import (
+    BigIntegerField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 
 from newsroom import pagecache
 
-from .models import LISTING_DEFERRED, Article, all_sections, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, all_sections, prefetch_bylines
 
 SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
 
 
-def section_rails(*, exclude, request=None):
-    """The newest stories of every section, in one query whatever the number of sections."""
+def front_page_stories(request=None, *, top_size, latest_size):
+    """The front page's lead, top stories, latest and section rails, in two queries.
+
+    One query reads every story any part may show (the newest featured, the newest, and
+    the newest of each section, enough of them to fill a rail once the top stories are left
+    out), with their sections; a second reads their bylines. The parts are picked from
+    that list in Python, in the same order as one query per part would give them.
+    """
     sections = all_sections(request)
-    if not sections:
-        return []
-    public = Article.objects.public().exclude(pk__in=exclude)
-    if connection.features.supports_slicing_ordering_in_compound:
-        # A UNION of small index scans, one per section (PostgreSQL).
-        per_section = [
-            public.filter(section=section).newest_first().values("pk")[:SECTION_RAIL_SIZE]
-            for section in sections
-        ]
-        ids = per_section[0].union(*per_section[1:], all=True)
-    else:
-        # SQLite cannot limit the parts of a UNION: number each section's stories instead.
-        ids = (
-            public.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=(F("published_at").desc(), F("pk").desc()),
-                )
-            )
-            .filter(rank__lte=SECTION_RAIL_SIZE)
-            .values("pk")
-        )
+    public = Article.objects.public()
+    newest = public.newest_first().values("pk")
+    wanted = Q(pk__in=newest.filter(is_featured=True)[:top_size]) | Q(
+        pk__in=newest[: top_size + latest_size]
+    )
+    if sections:
+        wanted |= Q(pk__in=_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
+    stories = list(Article.objects.filter(wanted).newest_first().for_listing())
+    featured = [story for story in stories if story.is_featured][:top_size]
+    chosen = {story.pk for story in featured}
+    lead_and_rest = featured + [story for story in stories if story.pk not in chosen]
+    top = lead_and_rest[:top_size]
+    shown = {story.pk for story in top}
     by_section = {}
-    for article in Article.objects.filter(pk__in=ids).newest_first().for_listing():
-        by_section.setdefault(article.section_id, []).append(article)
-    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+    for story in stories:
+        if story.pk not in shown:
+            by_section.setdefault(story.section_id, []).append(story)
+    return {
+        "lead": top[0] if top else None,
+        "top_stories": top[1:],
+        "latest": lead_and_rest[top_size : top_size + latest_size],
+        "rails": [
+            (section, by_section[section.pk][:SECTION_RAIL_SIZE])
+            for section in sections
+            if section.pk in by_section
+        ],
+    }
+
+
+def _newest_of_each_section(public, size):
+    """The ids of the `size` newest public stories of each section, as a subquery."""
+    newest = public.newest_first().values("pk")
+    if connection.vendor == "postgresql":
+        # One small index scan per section, written once whatever the number of sections:
+        # SELECT unnest(ARRAY(SELECT id ... WHERE section_id = s.id ... LIMIT n)) FROM section.
+        per_section = ArraySubquery(newest.filter(section=OuterRef("pk"))[:size])
+        return Section.objects.annotate(
+            story=Func(per_section, function="unnest", output_field=BigIntegerField())
+        ).values("story")
+    # Elsewhere, number each section's stories.
+    return (
+        public.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=(F("published_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(rank__lte=size)
+        .values("pk")
+    )
 
 
 def article_page_context(article, request=None, *, keep=True):

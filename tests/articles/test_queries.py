@@ -127,10 +127,10 @@ def assert_same_cost(client, newsroom, django_assert_num_queries):
 
 def test_front_page_cost(assert_same_cost):
     # Guards a query per teaser for its section and bylines (lead, top stories, section
-    # rails), and a query per section for the rails: navigation, featured + their bylines,
-    # newest + their bylines, the rails' stories + their bylines (the navigation and the
-    # rails share one list of sections). Steady: the sections come from the cache.
-    assert_same_cost("/", 7, steady=6)
+    # rails), and a query per part or per section: navigation, every story any part shows
+    # with its section (the newest featured, the newest, the newest of each section), their
+    # bylines. Steady: the sections come from the cache.
+    assert_same_cost("/", 3, steady=2)
 
 
 def test_article_page_cost(assert_same_cost, newsroom):
