@@ -4,10 +4,15 @@ The article page's parts are shared by every view that renders it: the article v
 preview, and any app that shows the page again with something of its own.
 """
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    Exists,
     F,
     Func,
     OuterRef,
@@ -37,11 +42,10 @@ def front_page_stories(request=None, *, top_size, latest_size):
     sections = all_sections(request)
     public = Article.objects.public()
     newest = public.newest_first().values("pk")
-    wanted = Q(pk__in=newest.filter(is_featured=True)[:top_size]) | Q(
-        pk__in=newest[: top_size + latest_size]
-    )
+    parts = [newest.filter(is_featured=True)[:top_size], newest[: top_size + latest_size]]
     if sections:
-        wanted |= Q(pk__in=_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
+        parts.append(_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
+    wanted = _pk_in_any(parts)
     stories = list(Article.objects.filter(wanted).newest_first().for_listing())
     featured = [story for story in stories if story.is_featured][:top_size]
     chosen = {story.pk for story in featured}
@@ -62,6 +66,28 @@ def front_page_stories(request=None, *, top_size, latest_size):
             if section.pk in by_section
         ],
     }
+
+
+def _pk_in_any(subqueries):
+    """The rows whose id one of the subqueries (each a sliced list of ids) gives."""
+    if connection.vendor != "postgresql":
+        return reduce(operator.or_, (Q(pk__in=subquery) for subquery in subqueries))
+    # id = ANY(ARRAY(...) || ARRAY(...)): one index lookup per id. An OR of IN conditions
+    # made PostgreSQL read the whole table (150 ms at 100,000 articles).
+    ids = reduce(
+        lambda left, right: Func(left, right, function="array_cat"),
+        (ArraySubquery(subquery) for subquery in subqueries),
+    )
+    return _EqualsAny(F("pk"), ids)
+
+
+class _EqualsAny(Func):
+    """value = ANY(array), a condition for filter()."""
+
+    arity = 2
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 def _newest_of_each_section(public, size):
@@ -149,23 +175,27 @@ def related_stories(article):
     size = RELATED_STORIES
     public = Article.objects.public()
     others = public.exclude(pk=article.pk)
-    pick_ids = Article.related_articles.through.objects.filter(from_article=article.pk).values(
-        "to_article"
-    )
+    picks = Article.related_articles.through.objects.filter(from_article=article.pk)
+    pick_ids = picks.values("to_article")
     tag_ids = Article.tags.through.objects.filter(article=article.pk).values("tag")
     # A semi-join rather than DISTINCT: the database walks the date index and stops early.
     tagged_ids = Article.tags.through.objects.filter(tag__in=tag_ids).values("article")
     candidates = (
         Article.objects.filter(
-            Q(pk__in=public.filter(pk__in=pick_ids).newest_first().values("pk")[:size])
-            | Q(pk__in=others.filter(pk__in=tagged_ids).newest_first().values("pk")[:size])
-            | Q(
-                pk__in=others.filter(section_id=article.section_id)
-                .newest_first()
-                .values("pk")[:size]
+            _pk_in_any(
+                [
+                    public.filter(pk__in=pick_ids).newest_first().values("pk")[:size],
+                    others.filter(pk__in=tagged_ids).newest_first().values("pk")[:size],
+                    others.filter(section_id=article.section_id).newest_first().values("pk")[:size],
+                ]
             )
         )
-        .annotate(is_pick=Q(pk__in=pick_ids), shares_tag=Q(pk__in=tagged_ids))
+        .annotate(
+            is_pick=Exists(picks.filter(to_article=OuterRef("pk"))),
+            shares_tag=Exists(
+                Article.tags.through.objects.filter(article=OuterRef("pk"), tag__in=tag_ids)
+            ),
+        )
         .newest_first()
         .select_related("section")
         .defer(*LISTING_DEFERRED)
