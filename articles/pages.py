@@ -4,49 +4,114 @@ The article page's parts are shared by every view that renders it: the article v
 preview, and any app that shows the page again with something of its own.
 """
 
+import operator
+from functools import reduce
+
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import F, Window, prefetch_related_objects
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 
 from newsroom import pagecache
 
-from .models import LISTING_DEFERRED, Article, all_sections, prefetch_bylines
+from .models import LISTING_DEFERRED, Article, Section, all_sections, prefetch_bylines
 
 SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
 
 
-def section_rails(*, exclude, request=None):
-    """The newest stories of every section, in one query whatever the number of sections."""
+def front_page_stories(request=None, *, top_size, latest_size):
+    """The front page's lead, top stories, latest and section rails, in two queries.
+
+    One query reads every story any part may show (the newest featured, the newest, and
+    the newest of each section, enough of them to fill a rail once the top stories are left
+    out), with their sections; a second reads their bylines. The parts are picked from
+    that list in Python, in the same order as one query per part would give them.
+    """
     sections = all_sections(request)
-    if not sections:
-        return []
-    public = Article.objects.public().exclude(pk__in=exclude)
-    if connection.features.supports_slicing_ordering_in_compound:
-        # A UNION of small index scans, one per section (PostgreSQL).
-        per_section = [
-            public.filter(section=section).newest_first().values("pk")[:SECTION_RAIL_SIZE]
-            for section in sections
-        ]
-        ids = per_section[0].union(*per_section[1:], all=True)
-    else:
-        # SQLite cannot limit the parts of a UNION: number each section's stories instead.
-        ids = (
-            public.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=(F("published_at").desc(), F("pk").desc()),
-                )
-            )
-            .filter(rank__lte=SECTION_RAIL_SIZE)
-            .values("pk")
-        )
+    public = Article.objects.public()
+    newest = public.newest_first().values("pk")
+    parts = [newest.filter(is_featured=True)[:top_size], newest[: top_size + latest_size]]
+    if sections:
+        parts.append(_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
+    wanted = _pk_in_any(parts)
+    stories = list(Article.objects.filter(wanted).newest_first().for_listing())
+    featured = [story for story in stories if story.is_featured][:top_size]
+    chosen = {story.pk for story in featured}
+    lead_and_rest = featured + [story for story in stories if story.pk not in chosen]
+    top = lead_and_rest[:top_size]
+    shown = {story.pk for story in top}
     by_section = {}
-    for article in Article.objects.filter(pk__in=ids).newest_first().for_listing():
-        by_section.setdefault(article.section_id, []).append(article)
-    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+    for story in stories:
+        if story.pk not in shown:
+            by_section.setdefault(story.section_id, []).append(story)
+    return {
+        "lead": top[0] if top else None,
+        "top_stories": top[1:],
+        "latest": lead_and_rest[top_size : top_size + latest_size],
+        "rails": [
+            (section, by_section[section.pk][:SECTION_RAIL_SIZE])
+            for section in sections
+            if section.pk in by_section
+        ],
+    }
+
+
+def _pk_in_any(subqueries):
+    """The rows whose id one of the subqueries (each a sliced list of ids) gives."""
+    if connection.vendor != "postgresql":
+        return reduce(operator.or_, (Q(pk__in=subquery) for subquery in subqueries))
+    # id = ANY(ARRAY(...) || ARRAY(...)): one index lookup per id. An OR of IN conditions
+    # made PostgreSQL read the whole table (150 ms at 100,000 articles).
+    ids = reduce(
+        lambda left, right: Func(left, right, function="array_cat"),
+        (ArraySubquery(subquery) for subquery in subqueries),
+    )
+    return _EqualsAny(F("pk"), ids)
+
+
+class _EqualsAny(Func):
+    """value = ANY(array), a condition for filter()."""
+
+    arity = 2
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _newest_of_each_section(public, size):
+    """The ids of the `size` newest public stories of each section, as a subquery."""
+    newest = public.newest_first().values("pk")
+    if connection.vendor == "postgresql":
+        # One small index scan per section, written once whatever the number of sections:
+        # SELECT unnest(ARRAY(SELECT id ... WHERE section_id = s.id ... LIMIT n)) FROM section.
+        per_section = ArraySubquery(newest.filter(section=OuterRef("pk"))[:size])
+        return Section.objects.annotate(
+            story=Func(per_section, function="unnest", output_field=BigIntegerField())
+        ).values("story")
+    # Elsewhere, number each section's stories.
+    return (
+        public.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=(F("published_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(rank__lte=size)
+        .values("pk")
+    )
 
 
 def article_page_context(article, request=None, *, keep=True):
@@ -111,38 +176,51 @@ def related_block(article, request=None, *, keep=True):
 
 
 def related_stories(article):
-    """The related stories with what their teasers show, in a fixed number of queries."""
-    ids = [story.pk for story in choose_related_stories(article)]
-    if not ids:
-        return []
-    by_id = {
-        story.pk: story
-        for story in Article.objects.public()
-        .filter(pk__in=ids)
+    """Editors' picks first, then the newest stories sharing a tag, then from the section.
+
+    One query reads the candidates of the three kinds (as many of each as the rail holds,
+    each kind marked), with their sections; a second reads their bylines. The rail is picked
+    from them in Python, in the order a query per kind would give.
+    """
+    size = RELATED_STORIES
+    public = Article.objects.public()
+    others = public.exclude(pk=article.pk)
+    picks = Article.related_articles.through.objects.filter(from_article=article.pk)
+    pick_ids = picks.values("to_article")
+    tag_ids = Article.tags.through.objects.filter(article=article.pk).values("tag")
+    # A semi-join rather than DISTINCT: the database walks the date index and stops early.
+    tagged_ids = Article.tags.through.objects.filter(tag__in=tag_ids).values("article")
+    candidates = (
+        Article.objects.filter(
+            _pk_in_any(
+                [
+                    public.filter(pk__in=pick_ids).newest_first().values("pk")[:size],
+                    others.filter(pk__in=tagged_ids).newest_first().values("pk")[:size],
+                    others.filter(section_id=article.section_id).newest_first().values("pk")[:size],
+                ]
+            )
+        )
+        .annotate(
+            is_pick=Exists(picks.filter(to_article=OuterRef("pk"))),
+            shares_tag=Exists(
+                Article.tags.through.objects.filter(article=OuterRef("pk"), tag__in=tag_ids)
+            ),
+        )
+        .newest_first()
         .select_related("section")
         .defer(*LISTING_DEFERRED)
-        .prefetch_related(prefetch_bylines())
-    }
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def choose_related_stories(article):
-    """Editors' picks first, then the newest stories sharing a tag, then from the section."""
-    stories = list(article.related_articles.public().only("pk")[:RELATED_STORIES])
-    others = Article.objects.public().exclude(pk=article.pk).only("pk")
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    if tag_ids and len(stories) < RELATED_STORIES:
-        # A semi-join rather than DISTINCT: the database walks the date index and stops early.
-        tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
-        stories += (
-            others.filter(pk__in=tagged)
-            .exclude(pk__in=[story.pk for story in stories])
-            .newest_first()[: RELATED_STORIES - len(stories)]
-        )
-    if len(stories) < RELATED_STORIES:
-        stories += (
-            others.filter(section_id=article.section_id)
-            .exclude(pk__in=[story.pk for story in stories])
-            .newest_first()[: RELATED_STORIES - len(stories)]
-        )
+    )
+    candidates = list(candidates)
+    stories = [story for story in candidates if story.is_pick][:size]
+    for kind in (
+        lambda story: story.shares_tag,
+        lambda story: story.section_id == article.section_id,
+    ):
+        chosen = {story.pk for story in stories}
+        stories += [
+            story
+            for story in candidates
+            if story.pk != article.pk and story.pk not in chosen and kind(story)
+        ][: size - len(stories)]
+    prefetch_related_objects(stories, prefetch_bylines())
     return stories

@@ -12,7 +12,7 @@ from newsroom import pagecache
 
 from . import conf, preview
 from .models import Article, Section, Tag
-from .pages import article_page_context, section_rails
+from .pages import article_page_context, front_page_stories
 from .paginator import ListingPaginator, SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
@@ -38,26 +38,19 @@ def tag_listing(request, key, articles):
 @require_safe
 @pagecache.public_page
 def front_page(request):
-    public = Article.objects.public().newest_first().for_listing()
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
-    featured = list(public.filter(is_featured=True)[: 1 + FRONT_PAGE_TOP_STORIES])
-    newest = public.exclude(pk__in=[article.pk for article in featured])
-    stories = featured + list(newest[: 1 + FRONT_PAGE_TOP_STORIES + FRONT_PAGE_LATEST])
-    top = stories[: 1 + FRONT_PAGE_TOP_STORIES]
-    latest = stories[len(top) :][:FRONT_PAGE_LATEST]
-    rails = section_rails(exclude=[article.pk for article in top], request=request)
-    listed = [*top, *latest, *(article for _, articles in rails for article in articles)]
-    tag_listing(request, pagecache.FRONT, listed)
-    return render(
-        request,
-        "articles/front_page.html",
-        {
-            "lead": top[0] if top else None,
-            "top_stories": top[1:],
-            "latest": latest,
-            "rails": rails,
-        },
+    stories = front_page_stories(
+        request, top_size=1 + FRONT_PAGE_TOP_STORIES, latest_size=FRONT_PAGE_LATEST
     )
+    lead = [stories["lead"]] if stories["lead"] else []
+    listed = [
+        *lead,
+        *stories["top_stories"],
+        *stories["latest"],
+        *(article for _, articles in stories["rails"] for article in articles),
+    ]
+    tag_listing(request, pagecache.FRONT, listed)
+    return render(request, "articles/front_page.html", stories)
 
 
 @require_safe

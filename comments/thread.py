@@ -1,13 +1,16 @@
 """A discussion assembled in Python from one query of its comments."""
 
+import zlib
 from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from newsroom import pagecache
 from newsroom.sanitize import format_escaped
 
 from .conf import conf
@@ -94,6 +97,72 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
 
     walk(page.object_list, 1)
     return Thread(count=count, entries=entries, page=page, by_id=by_id)
+
+
+# The thread every reader sees, kept ---------------------------------------------------------
+#
+# Without a poster's own comment in it, a thread is the same for every reader of a page of
+# it, and it changes only with the article's version, which every change of one of its
+# comments moves (comments/signals.py, comments/services.py). Kept under that version alone,
+# not the site's, an article page rendered again after a change elsewhere on the site (or
+# for a logged-in editor) reuses its thread, and an approval renders one thread again.
+
+# Pages of a thread kept apart; a number past the last page shows the last page (Paginator),
+# and further numbers are rendered without being kept, so a made-up ?cpage= fills no cache.
+KEPT_PAGES = 100
+
+
+def public_thread(article, *, discussion, page_number, is_open, site_name, request=None):
+    """(thread, html) of the approved comments on a page of an article's discussion.
+
+    Nothing in either may be changed by the caller: they are shared by the requests that
+    read them.
+    """
+    page_key = _page_key(page_number)
+
+    def compute():
+        comments = Comment.objects.filter(article=article).approved().for_thread()
+        thread = build_thread(comments, discussion=discussion, page_number=page_number)
+        set_report_urls(thread)
+        return thread, render_entries(thread.entries, is_open=is_open, site_name=site_name)
+
+    if page_key is None:
+        return compute()
+    key = ":".join(
+        str(part)
+        for part in (
+            "comments:thread",
+            article.pk,
+            page_key,
+            int(is_open),
+            discussion.order,
+            discussion.per_page,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            # The name shows in the staff badge; as a number, a key without spaces.
+            zlib.crc32(str(site_name).encode()),
+        )
+    )
+    return pagecache.remember(
+        key, compute, request=request, depends=(pagecache.article(article.pk),)
+    )
+
+
+def _page_key(page_number):
+    """The page asked for, as a key; None if it is not worth keeping apart."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        # Paginator.get_page() shows the first page for anything but a number.
+        return 1
+    return number if 1 <= number <= KEPT_PAGES else None
+
+
+def set_report_urls(thread):
+    # One reverse() for the whole thread: the report address differs only by the id.
+    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
+    for entry in thread.entries:
+        entry.report_url = report_url.format(entry.comment.pk)
 
 
 # The comments of a thread, as HTML ---------------------------------------------------------

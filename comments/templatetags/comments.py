@@ -1,5 +1,4 @@
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import links, moderation, refused
@@ -7,7 +6,13 @@ from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..conf import conf
 from ..forms import CommentForm, blank_form_html
 from ..models import Comment, DiscussionSettings
-from ..thread import build_thread, pending_comment_id, render_entries
+from ..thread import (
+    build_thread,
+    pending_comment_id,
+    public_thread,
+    render_entries,
+    set_report_urls,
+)
 
 register = template.Library()
 
@@ -23,14 +28,15 @@ def _int(value):
 def comment_section(context, article):
     """The discussion under an article: the thread, and the form while comments are open.
 
-    The same HTML for every reader (one query for the whole thread), except in the response
-    right after a post, where a signed ?pending= token shows the poster their own comment.
+    The same HTML for every reader (one query for the whole thread, kept until one of its
+    comments changes), except in the response right after a post, where a signed ?pending=
+    token shows the poster their own comment.
     """
     request = context.get("request")
     params = request.GET if request is not None else {}
     discussion = DiscussionSettings.load()
     is_open = moderation.comments_open(article, discussion=discussion, now=timezone.now())
-    comments = Comment.objects.filter(article=article).approved().for_thread()
+    site_name = context.get("SITE_NAME")
     pending = None
     pending_id = pending_comment_id(params.get("pending", ""))
     if pending_id is not None:
@@ -43,21 +49,34 @@ def comment_section(context, article):
             .for_thread()
             .first()
         )
-    thread = build_thread(
-        comments,
-        discussion=discussion,
-        page_number=params.get("cpage"),
-        pending=pending,
-    )
     own_id = pending.pk if pending is not None else pending_comment_id(params.get("posted", ""))
     # The reply target whose draft the browser can forget: "0" for a top-level comment.
     draft_posted = None
-    if own_id is not None:
+    if own_id is None:
+        # What every reader sees: kept until a comment of the article changes.
+        thread, thread_html = public_thread(
+            article,
+            discussion=discussion,
+            page_number=params.get("cpage"),
+            is_open=is_open,
+            site_name=site_name,
+            request=request,
+        )
+    else:
+        # The one private response after a post: the poster's own comment, their link.
+        thread = build_thread(
+            Comment.objects.filter(article=article).approved().for_thread(),
+            discussion=discussion,
+            page_number=params.get("cpage"),
+            pending=pending,
+        )
+        set_report_urls(thread)
         own = _show_private_link(thread, own_id)
         if pending is not None:
             own = pending
         if own is not None:
             draft_posted = own.parent_id or 0
+        thread_html = render_entries(thread.entries, is_open=is_open, site_name=site_name)
     form = context.get("comment_form")
     refusal = context.get("comment_refusal")
     if form is None and params.get(refused.PARAMETER):
@@ -88,13 +107,8 @@ def comment_section(context, article):
         blank = blank_form_html()
     else:
         blank = None
-    # One reverse() for the whole thread: the report address differs only by the id.
-    report_url = reverse("comments:report", args=[0]).replace("/0/", "/{}/")
-    for entry in thread.entries:
-        entry.report_url = report_url.format(entry.comment.pk)
-    site_name = context.get("SITE_NAME")
     return {
-        "thread_html": render_entries(thread.entries, is_open=is_open, site_name=site_name),
+        "thread_html": thread_html,
         "article": article,
         "blank_form": blank,
         "discussion": discussion,

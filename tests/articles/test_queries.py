@@ -127,35 +127,36 @@ def assert_same_cost(client, newsroom, django_assert_num_queries):
 
 def test_front_page_cost(assert_same_cost):
     # Guards a query per teaser for its section and bylines (lead, top stories, section
-    # rails), and a query per section for the rails: navigation, featured + their bylines,
-    # newest + their bylines, the rails' stories + their bylines (the navigation and the
-    # rails share one list of sections), the most-read stories. Steady: the sections and the
-    # most-read list come from the cache.
-    assert_same_cost("/", 8, steady=6)
+    # rails), and a query per part or per section: navigation, every story any part shows
+    # with its section (the newest featured, the newest, the newest of each section), their
+    # bylines, the most-read stories. Steady: the sections and the most-read list come from
+    # the cache.
+    assert_same_cost("/", 4, steady=2)
 
 
 def test_article_page_cost(assert_same_cost, newsroom):
     # Guards a query per byline and per tag of the article, and per related story for its
     # bylines: navigation, the article, its bylines with their authors, its tags, its
-    # corrections, editors' picks, stories sharing a tag, the related stories, their
-    # bylines, the comment thread. Steady: the article's own row and its comment thread; its
-    # rendered text, metadata, related stories and the navigation come from the cache.
-    assert_same_cost(newsroom.story.get_absolute_url(), 10, steady=2)
+    # corrections, the related stories (editors' picks, stories sharing a tag, stories from
+    # the section, in one), their bylines, the comment thread. Steady: the article's own
+    # row; its rendered text, metadata, related stories, comment thread and the navigation
+    # come from the cache.
+    assert_same_cost(newsroom.story.get_absolute_url(), 8, steady=1)
 
 
 def test_article_page_cost_without_related_stories(client, django_assert_num_queries):
     # Guards a query per byline and per tag of the article itself: navigation, the article,
-    # its bylines with their authors, its tags, its corrections, editors' picks, stories
-    # sharing a tag, stories from the section, the comment thread.
+    # its bylines with their authors, its tags, its corrections, the related stories (none),
+    # the comment thread.
     with time_machine.travel(NOW, tick=False):
         warm_discussion_settings()
         authors = AuthorFactory.create_batch(4)
         article = ArticleFactory(authors=authors, tags=TagFactory.create_batch(6))
         url = article.get_absolute_url()
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(7):
             assert client.get(url).status_code == 200
-        # Steady: the article and the comment thread.
-        with django_assert_num_queries(2):
+        # Steady: the article (its thread is kept until one of its comments changes).
+        with django_assert_num_queries(1):
             assert client.get(url).status_code == 200
 
 

@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
+from newsroom import pagecache
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,11 +161,11 @@ def thread(article, size):
 
 
 def test_a_thread_of_500_costs_the_same_queries_as_a_thread_of_5(
-    client, db, django_assert_num_queries
+    client, db, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     # Guards a query per comment for its replies or its parent: the whole thread is one
     # query (with the article's own row: 2 in all, once the rendered article, its related
-    # stories and the navigation are cached).
+    # stories and the navigation are cached), asked again once one of its comments changed.
     DiscussionSettings(per_page=500).save()
     small = ArticleFactory()
     big = ArticleFactory(section=small.section)
@@ -174,9 +175,14 @@ def test_a_thread_of_500_costs_the_same_queries_as_a_thread_of_5(
     for article in (small, big):
         page(client, article)
     for article in (small, big):
+        with django_capture_on_commit_callbacks(execute=True):
+            pagecache.touch_article(article.pk)
         with django_assert_num_queries(2):
             html = page(client, article)
     assert "500 comments" in html and "Point number 499." in html
+    # Until a comment changes again, the article's row alone.
+    with django_assert_num_queries(1):
+        assert page(client, big) == html
 
 
 def test_the_discussion_settings_cost_no_query_once_cached(db, django_assert_num_queries):

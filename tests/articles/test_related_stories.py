@@ -1,0 +1,72 @@
+"""The related stories, read in one query, are the ones a query per kind would choose."""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.pages import RELATED_STORIES, related_stories
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def expected(article):
+    """Editors' picks, then the newest sharing a tag, then the newest of the section."""
+    stories = list(article.related_articles.public()[:RELATED_STORIES])
+    others = Article.objects.public().exclude(pk=article.pk)
+    tags = list(article.tags.all())
+    if tags and len(stories) < RELATED_STORIES:
+        stories += (
+            others.filter(tags__in=tags)
+            .distinct()
+            .exclude(pk__in=[s.pk for s in stories])
+            .newest_first()[: RELATED_STORIES - len(stories)]
+        )
+    if len(stories) < RELATED_STORIES:
+        stories += (
+            others.filter(section=article.section)
+            .exclude(pk__in=[s.pk for s in stories])
+            .newest_first()[: RELATED_STORIES - len(stories)]
+        )
+    return [s.pk for s in stories]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_rail_matches_a_query_per_kind(seed):
+    rng = random.Random(seed)
+    sections = [SectionFactory() for _ in range(2)]
+    tags = [TagFactory() for _ in range(3)]
+    now = timezone.now()
+    articles = []
+    for _ in range(30):
+        articles.append(
+            ArticleFactory(
+                section=rng.choice(sections),
+                tags=rng.sample(tags, rng.randrange(0, 3)),
+                published_at=now - datetime.timedelta(minutes=rng.randrange(1, 20) * 10),
+            )
+        )
+    unpublished = ArticleFactory(section=sections[0], tags=tags, draft=True)
+    for article in articles[:10]:
+        picks = rng.sample(articles, rng.randrange(0, 6))
+        if rng.random() < 0.5:
+            picks.append(unpublished)
+        article.related_articles.set(picks)
+    for article in articles:
+        assert [s.pk for s in related_stories(article)] == expected(article), article.pk
+
+
+def test_the_rail_costs_two_queries_whatever_it_holds(django_assert_num_queries):
+    # Guards a query per story for its section or bylines: the candidates, their bylines.
+    tag = TagFactory()
+    article = ArticleFactory(tags=[tag])
+    picks = ArticleFactory.create_batch(2, tags=[tag])
+    ArticleFactory.create_batch(3, section=article.section)
+    article.related_articles.set(picks)
+    with django_assert_num_queries(2):
+        stories = related_stories(article)
+        assert [str(s.section) for s in stories] and [list(s.bylines.all()) for s in stories]
+    assert len(stories) == RELATED_STORIES
