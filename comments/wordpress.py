@@ -4,8 +4,8 @@ Threads keep their shape through wp:comment_parent; replies deeper than the disc
 settings allow join the thread at the deepest level, as new replies do. WordPress's
 statuses map to ours (1 approved, 0 pending, spam, trash removed); pingbacks and trackbacks
 are left out and counted. Every comment is keyed in WordPressLink, so importing again adds
-only the comments that are new. A post's new comments are written with one insert per level
-of the thread, without the signals of a reader's comment (no emails go out).
+only the comments that are new. A post's new comments are written with one insert and one
+update, without the signals of a reader's comment (no emails go out).
 """
 
 import html
@@ -65,35 +65,35 @@ def import_comments(*, item, article, run) -> None:
     }
     # WordPress id -> (our pk, depth, our parent pk) of the comments already here.
     placed = {int(key): known[object_id] for key, object_id in linked.items() if object_id in known}
-    counts["comments already imported"] += len(placed)
+    if placed:
+        counts["comments already imported"] += len(placed)
     tree = _Tree({c.id: c for c in comments}, placed, discussion.max_depth)
-    levels: dict[int, list] = {}
-    for wp_comment in comments:
-        if wp_comment.id not in placed:
-            levels.setdefault(tree.depth(wp_comment.id), []).append(wp_comment)
-    for depth in sorted(levels):
-        rows, dates = [], []
-        for wp_comment in levels[depth]:
-            parent = tree.parent(wp_comment.id)
-            row = _comment(wp_comment, article, placed[parent][0] if parent else None, depth)
-            rows.append(row)
-            dates.append(row.created_at)
-        created = Comment.objects.bulk_create(rows)
-        # created_at is set on insert (auto_now_add); the old date goes in after.
-        for row, when in zip(created, dates, strict=True):
-            row.created_at = when
-        Comment.objects.bulk_update(created, ["created_at"])
-        WordPressLink.objects.bulk_create(
-            [
-                WordPressLink(
-                    site=run.site, kind=WordPressLink.Kind.COMMENT, key=str(wp.id), object_id=row.pk
-                )
-                for wp, row in zip(levels[depth], created, strict=True)
-            ]
-        )
-        for wp, row in zip(levels[depth], created, strict=True):
-            placed[wp.id] = (row.pk, row.depth, row.parent_id)
-            counts[f"comments {row.status}"] += 1
+    new = [c for c in comments if c.id not in placed]
+    if not new:
+        return
+    rows = [_comment(c, article, None, tree.depth(c.id)) for c in new]
+    dates = [row.created_at for row in rows]
+    # One insert for the post's new comments, then one update for what the insert could not
+    # say: the parents (known once every row has its key) and the old dates (created_at is
+    # set on insert).
+    created = Comment.objects.bulk_create(rows)
+    for wp_comment, row in zip(new, created, strict=True):
+        placed[wp_comment.id] = (row.pk, row.depth, None)
+    for wp_comment, row, when in zip(new, created, dates, strict=True):
+        parent = tree.parent(wp_comment.id)
+        row.parent_id = placed[parent][0] if parent else None
+        row.depth = tree.depth(wp_comment.id) if row.parent_id else 1
+        row.created_at = when
+        counts[f"comments {row.status}"] += 1
+    Comment.objects.bulk_update(created, ["parent", "depth", "created_at"])
+    WordPressLink.objects.bulk_create(
+        [
+            WordPressLink(
+                site=run.site, kind=WordPressLink.Kind.COMMENT, key=str(wp.id), object_id=row.pk
+            )
+            for wp, row in zip(new, created, strict=True)
+        ]
+    )
 
 
 class _Tree:
@@ -163,7 +163,7 @@ def _comment(wp_comment, article, parent_pk, depth) -> Comment:
     return Comment(
         article=article,
         parent_id=parent_pk,
-        depth=depth if parent_pk else 1,
+        depth=depth,
         author_name=(_plain(wp_comment.author) or "Anonymous")[:100],
         author_email=email,
         author_url=url,

@@ -117,6 +117,10 @@ class ImportRun:
         self.attachments_by_path: dict[str, int] = {}
         # Anything other apps want to keep for the whole run (the comments' settings...).
         self.cache: dict = {}
+        # (kind, key) -> the sections and tags met so far in this run.
+        self._named_objects: dict[tuple[str, str], Section | Tag] = {}
+        # Old path -> new address, written in one statement at the end of each record.
+        self._redirects: dict[str, str] = {}
         self.summary = Summary()
         self.info: wxr.SiteInfo | None = None
         self.categories: dict[str, wxr.Category] = {}
@@ -185,6 +189,7 @@ class ImportRun:
             self.summary.counts["terms left out"] += 1
         elif isinstance(record, wxr.Item):
             self._item(record)
+        self._flush_redirects()
 
     def _item(self, item: wxr.Item) -> None:
         label = f'{item.post_type} {item.post_id} "{Truncator(item.title).chars(60)}"'
@@ -205,7 +210,9 @@ class ImportRun:
                     article = self._article(item, label)
                 for handler in item_handlers():
                     handler(item=item, article=article, run=self)
+                self._flush_redirects()
         except (ValidationError, DatabaseError, ValueError, media.MediaError) as error:
+            self._forget_unsaved()
             self.summary.counts["posts failed"] += 1
             self.summary.add_problem(f"{label}: {_message(error)}")
             self.summary.skip(item, _message(error))
@@ -242,9 +249,8 @@ class ImportRun:
             )
         known[attachment_id] = name
         if name is not None:
-            self._add_redirect(
-                normalize_redirect_path(info.url), default_storage.url(name), count="pictures"
-            )
+            old_path = normalize_redirect_path(info.url)
+            self._add_redirect(old_path, default_storage.url(name), count="picture redirects")
         return name
 
     def _rewrite_upload(self, url: str) -> str | None:
@@ -323,7 +329,22 @@ class ImportRun:
             self.authors[login] = self._author(wxr.Author(None, login, "", "", "", ""))
         return self.authors[login]
 
+    def _forget_unsaved(self) -> None:
+        """After an item's transaction was undone, forget what it may have created."""
+        self._redirects.clear()
+        self._named_objects.clear()
+        self.cache.pop("pictures", None)
+        existing = set(
+            Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
+                "pk", flat=True
+            )
+        )
+        self.authors = {k: a for k, a in self.authors.items() if a.pk in existing}
+
     def _named(self, model, kind, key, name, max_length=80, *, old_prefix="category"):
+        obj = self._named_objects.get((kind, key))
+        if obj is not None:
+            return obj
         obj = self._linked(kind, key, model)
         if obj is None:
             slug = slugify(unquote(key))[:max_length] or slugify(name)[:max_length]
@@ -336,6 +357,7 @@ class ImportRun:
                 self.summary.counts[f"{model._meta.verbose_name_plural} created"] += 1
             self._link(kind, key, obj)
             self._add_redirect(f"/{old_prefix}/{unquote(key)}/", obj.get_absolute_url())
+        self._named_objects[(kind, key)] = obj
         return obj
 
     def _section(self, item: wxr.Item) -> Section:
@@ -372,7 +394,10 @@ class ImportRun:
                 )
                 continue
             elif term.domain == "category" and term.nicename != "uncategorized":
-                if self._linked(WordPressLink.Kind.SECTION, term.nicename, Section) == section:
+                as_section = self._named_objects.get((WordPressLink.Kind.SECTION, term.nicename))
+                if as_section is None:
+                    as_section = self._linked(WordPressLink.Kind.SECTION, term.nicename, Section)
+                if as_section == section:
                     continue
                 # A post's other categories become tags: it has one section here.
                 name = term.name or self._category_name(term.nicename)
@@ -449,10 +474,15 @@ class ImportRun:
         article.full_clean()
         article.save()
         author = self._author_by_login(item.creator)
-        if author is not None and not article.bylines.filter(author=author).exists():
-            article.bylines.all().delete()
-            Byline.objects.create(article=article, author=author, position=0)
-        article.tags.set(self._tags(item, section))
+        if created:
+            if author is not None:
+                Byline.objects.create(article=article, author=author, position=0)
+            article.tags.add(*self._tags(item, section))
+        else:
+            if author is not None and not article.bylines.filter(author=author).exists():
+                article.bylines.all().delete()
+                Byline.objects.create(article=article, author=author, position=0)
+            article.tags.set(self._tags(item, section))
         WordPressLink.objects.update_or_create(
             site=self.site,
             kind=WordPressLink.Kind.POST,
@@ -498,11 +528,23 @@ class ImportRun:
         old_path = normalize_redirect_path(old_path)
         if not old_path.startswith("/") or old_path in {"/", new_path} or len(old_path) > 500:
             return
-        Redirect.objects.update_or_create(
-            old_path=old_path,
-            defaults={"target": new_path, "source": Redirect.Source.IMPORT, "site": self.site},
+        if old_path not in self._redirects:
+            self.summary.counts[count] += 1
+        self._redirects[old_path] = new_path
+
+    def _flush_redirects(self) -> None:
+        if not self._redirects:
+            return
+        Redirect.objects.bulk_create(
+            [
+                Redirect(old_path=old, target=new, source=Redirect.Source.IMPORT, site=self.site)
+                for old, new in self._redirects.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=["target", "source", "site"],
         )
-        self.summary.counts[count] += 1
+        self._redirects.clear()
 
     def add_feed_redirect(self) -> None:
         self._add_redirect("/feed/", reverse("articles:feed"))
