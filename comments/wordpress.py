@@ -57,12 +57,14 @@ def import_comments(*, item, article, run) -> None:
             site=run.site, kind=WordPressLink.Kind.COMMENT, key__in=keys
         ).values_list("key", "object_id")
     )
-    known = {
-        pk: (pk, depth, parent)
-        for pk, depth, parent in Comment.objects.filter(
-            pk__in=linked.values(), article=article
-        ).values_list("pk", "depth", "parent_id")
-    }
+    known = {}
+    if linked:
+        known = {
+            pk: (pk, depth, parent)
+            for pk, depth, parent in Comment.objects.filter(
+                pk__in=linked.values(), article=article
+            ).values_list("pk", "depth", "parent_id")
+        }
     # WordPress id -> (our pk, depth, our parent pk) of the comments already here.
     placed = {int(key): known[object_id] for key, object_id in linked.items() if object_id in known}
     if placed:

@@ -471,7 +471,8 @@ class ImportRun:
             else None
         )
         self._hero(item, article)
-        article.full_clean()
+        # The slug was made free above; the other checks (fields, constraints) all run.
+        article.full_clean(validate_unique=False)
         article.save()
         author = self._author_by_login(item.creator)
         if created:
@@ -483,16 +484,17 @@ class ImportRun:
                 article.bylines.all().delete()
                 Byline.objects.create(article=article, author=author, position=0)
             article.tags.set(self._tags(item, section))
-        WordPressLink.objects.update_or_create(
-            site=self.site,
-            kind=WordPressLink.Kind.POST,
-            key=key,
-            defaults={
-                "object_id": article.pk,
-                "fingerprint": fingerprint,
-                "object_modified": article.modified,
-            },
-        )
+        values = {
+            "object_id": article.pk,
+            "fingerprint": fingerprint,
+            "object_modified": article.modified,
+        }
+        if link is None:
+            WordPressLink.objects.create(
+                site=self.site, kind=WordPressLink.Kind.POST, key=key, **values
+            )
+        else:
+            WordPressLink.objects.filter(pk=link.pk).update(imported_at=timezone.now(), **values)
         self.summary.counts["articles created" if created else "articles updated"] += 1
         if article.is_public:
             # A scheduled post had no public address on the old site yet.
