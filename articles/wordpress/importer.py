@@ -422,6 +422,9 @@ class ImportRun:
             edited_here = since is not None and article.modified > since
             if link.fingerprint == fingerprint and not (edited_here and self.overwrite):
                 self.summary.counts["articles unchanged"] += 1
+                if article.is_public:
+                    # A post scheduled at the last import may have been published since.
+                    self._post_redirects(item, article)
                 return article
             if edited_here and not self.overwrite:
                 self.summary.counts["articles kept (edited here since)"] += 1
@@ -503,9 +506,13 @@ class ImportRun:
                 Redirect.objects.filter(target=old_url, source=Redirect.Source.IMPORT).update(
                     target=new_url
                 )
-            for old_path in _old_post_paths(item):
-                self._add_redirect(old_path, new_url, count="redirects")
+            self._post_redirects(item, article)
         return article
+
+    def _post_redirects(self, item: wxr.Item, article: Article) -> None:
+        new_url = article.get_absolute_url()
+        for old_path in _old_post_paths(item):
+            self._add_redirect(old_path, new_url, count="redirects")
 
     def _hero(self, item: wxr.Item, article: Article) -> None:
         thumbnail = item.meta("_thumbnail_id").strip()

@@ -418,3 +418,20 @@ def test_the_yoast_primary_category_is_the_section_and_the_others_are_tags(tmp_p
     article = Article.objects.get(slug="council-harbour")
     assert article.section.name == "Council"
     assert sorted(article.tags.values_list("name", flat=True)) == ["Ferries", "Harbour"]
+
+
+def test_a_scheduled_post_gets_its_old_addresses_once_it_is_published(tmp_path, client):
+    path = export(tmp_path, items=newsroom_items())
+    run(path)
+    scheduled = Article.objects.get(headline="Next week")
+    assert not Redirect.objects.filter(target=scheduled.get_absolute_url()).exists()
+    # Its time comes (here: moved to the past), then the same file is imported again.
+    Article.objects.filter(pk=scheduled.pk).update(
+        published_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+        first_published_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+    )
+    scheduled.refresh_from_db()
+    run(path)
+    response = client.get(f"/{scheduled.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == scheduled.get_absolute_url()
