@@ -51,7 +51,8 @@ def thread_items():
         ),
         WXRComment(11, content="Answering a pingback.", parent=8),
     ]
-    return [WXRItem(10, title="Harbour reopens", slug="harbour-reopens", categories=[HARBOUR],
+    return [WXRItem(10, title="Harbour reopens", slug="harbour-reopens",
+                    categories=[HARBOUR, ("post_tag", "ferries", "Ferries")],
                     comments=comments)]  # fmt: skip
 
 
@@ -123,6 +124,8 @@ def test_the_reader_page_shows_approved_comments_threaded_and_keeps_emails_priva
         assert hidden not in page
     assert "ase@mail.example" not in page and "reader@mail.example" not in page
     assert "Edda Ness" in page
+    assert f'href="{article.section.get_absolute_url()}"' in page
+    assert f'href="{article.tags.get(name="Ferries").get_absolute_url()}"' in page
 
 
 def test_posts_left_out_bring_no_comments(tmp_path):
