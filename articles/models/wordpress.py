@@ -9,6 +9,8 @@ class WordPressLink(models.Model):
 
     Keyed by the old site and the object's WordPress key: the numeric id of a post, an
     attachment or a term, the login of an author. Other apps add their own kinds (comments).
+    An attachment has no model yet: its link keeps the stored file's name (`stored_name`) and
+    its own WordPress id as `object_id`, until the media library takes it.
     """
 
     class Kind(models.TextChoices):
