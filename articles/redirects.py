@@ -1,7 +1,10 @@
 """Old addresses answer 301 to where their page is now; ordinary pages pay nothing for it.
 
 The middleware looks at the answer first and asks the database only when it is a 404, the
-way django.contrib.redirects does.
+way django.contrib.redirects does. One exception: WordPress's own short addresses
+(/?p=123, /?page_id=123) are the front page with a query, never a 404; they are looked up
+by their WordPress id, and only when the query has one of those keys, so the front page
+itself costs nothing more.
 """
 
 from django.core.exceptions import DisallowedRedirect
@@ -9,11 +12,18 @@ from django.http import HttpResponsePermanentRedirect
 
 from newsroom.sanitize import strip_control_characters
 
-from .models import REDIRECT_PATH_LENGTH, Redirect
+from .models import REDIRECT_PATH_LENGTH, Article, Redirect, WordPressLink
+
+# The query keys of WordPress's short addresses: /?p=123 for a post, /?page_id=123 for a page.
+WORDPRESS_ID_KEYS = ("p", "page_id")
 
 
 def redirect_fallback(get_response):
     def middleware(request):
+        if request.method in {"GET", "HEAD"} and request.path in {"/", "/index.php"}:
+            shortlink = wordpress_shortlink(request)
+            if shortlink is not None:
+                return shortlink
         response = get_response(request)
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
@@ -48,3 +58,28 @@ def redirect_for(request):
         return HttpResponsePermanentRedirect(target)
     except DisallowedRedirect:
         return None
+
+
+def wordpress_shortlink(request):
+    """A 301 from /?p=123 to the article WordPress post 123 became, or None (no query)."""
+    if not request.META.get("QUERY_STRING"):
+        return None
+    for key in WORDPRESS_ID_KEYS:
+        value = request.GET.get(key, "")
+        if value:
+            article = article_for_wordpress_id(value)
+            return HttpResponsePermanentRedirect(article.get_absolute_url()) if article else None
+    return None
+
+
+def article_for_wordpress_id(post_id: str):
+    """The public article a WordPress post id became on any imported site, or None."""
+    if not post_id.isdigit() or len(post_id) > 19:
+        return None
+    ids = WordPressLink.objects.filter(kind=WordPressLink.Kind.POST, key=post_id).values(
+        "object_id"
+    )
+    for article in Article.objects.filter(pk__in=ids).order_by("pk"):
+        if article.is_public:
+            return article
+    return None

@@ -9,6 +9,8 @@ class WordPressLink(models.Model):
 
     Keyed by the old site and the object's WordPress key: the numeric id of a post, an
     attachment or a term, the login of an author. Other apps add their own kinds (comments).
+    An attachment has no model yet: its link keeps the stored file's name (`stored_name`) and
+    its own WordPress id as `object_id`, until the media library takes it.
     """
 
     class Kind(models.TextChoices):
@@ -16,12 +18,23 @@ class WordPressLink(models.Model):
         SECTION = "section", _("category as section")
         TAG = "tag", _("tag")
         POST = "post", _("post")
+        ATTACHMENT = "attachment", _("attachment")
+        COMMENT = "comment", _("comment")
+        USER = "user", _("staff account")
 
     site = models.CharField(_("old site"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20)
     key = models.CharField(_("WordPress key"), max_length=200)
     object_id = models.PositiveBigIntegerField(_("object"))
     imported_at = models.DateTimeField(_("last imported"), auto_now=True)
+    # What the WordPress object looked like when last imported (a hash of its fields): a
+    # newer export that changed nothing leaves the object alone.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    # The object's `modified` time right after the import: a later one means it was edited
+    # here since, and a rerun keeps those edits unless told to overwrite them.
+    object_modified = models.DateTimeField(_("object modified"), null=True, blank=True)
+    # For attachments, which have no model yet: the stored file's name in the media storage.
+    stored_name = models.CharField(_("stored file"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("WordPress link")

@@ -290,3 +290,100 @@ def test_the_admin_refuses_a_loop_next_to_the_field(editor_client):
 def test_writers_cannot_manage_redirects(client, writer):
     client.force_login(writer)
     assert client.get(reverse("admin:articles_redirect_changelist")).status_code == 403
+
+
+# --- the old addresses of an imported WordPress site -------------------------------------
+
+
+@pytest.fixture
+def imported(tmp_path):
+    """A made-up export imported: a published post with a category, a tag and an author."""
+    import io
+
+    from django.core.management import call_command
+
+    from articles.models import Article, Tag
+    from tests.articles.wordpress.builder import WXRAuthor, WXRItem, wxr_bytes
+
+    # The tag exists here under another slug: the import uses it, and its old address moves.
+    Tag.objects.create(name="Ferries", slug="ferries")
+    path = tmp_path / "export.xml"
+    path.write_bytes(
+        wxr_bytes(
+            items=[
+                WXRItem(
+                    123,
+                    creator="enness",
+                    title="Harbour reopens",
+                    slug="harbour-reopens",
+                    categories=[
+                        ("category", "harbour-news", "Harbour"),
+                        ("post_tag", "ferry-lines", "Ferries"),
+                    ],
+                ),
+                WXRItem(
+                    124,
+                    title="Not yet",
+                    slug="not-yet",
+                    status="draft",
+                    categories=[("category", "harbour-news", "Harbour")],
+                ),  # fmt: skip
+            ],
+            authors=[WXRAuthor(2, "enness", display_name="Edda Ness")],
+        )
+    )
+    call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    return Article.objects.get(slug="harbour-reopens")
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "/2024/03/01/harbour-reopens/",
+        "/2024/03/harbour-reopens/",
+        "/harbour-reopens/",
+        "/harbour-reopens",
+        "/2024/03/01/harbour-reopens/feed/",
+        "/harbour-reopens/feed/",
+    ],
+)
+def test_every_wordpress_form_of_a_posts_address_leads_to_its_article(client, imported, old):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == imported.get_absolute_url()
+
+
+def test_wordpress_listing_addresses_lead_to_their_pages(client, imported):
+    from authors.models import Author
+
+    expected = {
+        "/category/harbour-news/": imported.section.get_absolute_url(),
+        "/tag/ferry-lines/": imported.tags.get().get_absolute_url(),
+        "/author/enness/": Author.objects.get(name="Edda Ness").get_absolute_url(),
+        "/feed/": reverse("articles:feed"),
+    }
+    for old, new in expected.items():
+        response = client.get(old)
+        assert (old, response.status_code, response["Location"]) == (old, 301, new)
+
+
+def test_a_wordpress_short_address_leads_to_the_article(client, imported):
+    client.get("/")  # the front page cached: the short address is still answered
+    for old in ("/?p=123", "/?p=123&utm_source=mail", "/index.php?p=123"):
+        response = client.get(old)
+        assert (old, response.status_code) == (old, 301)
+        assert response["Location"] == imported.get_absolute_url()
+
+
+@pytest.mark.parametrize("old", ["/?p=124", "/?p=999", "/?p=abc", "/?p=" + "9" * 40])
+def test_a_short_address_of_nothing_public_is_the_front_page(client, imported, old):
+    """A draft, an unknown or a malformed id: no redirect, no error."""
+    assert client.get(old).status_code == 200
+
+
+def test_the_front_page_asks_nothing_about_wordpress(client, imported):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+        assert client.get("/?cpage=2").status_code in {200, 404}
+    assert not [q for q in queries if "wordpresslink" in q["sql"].lower()]

@@ -112,8 +112,13 @@ def test_an_export_becomes_authors_sections_tags_and_articles(tmp_path, client):
     response = client.get("/2024/03/01/harbour-reopens/")
     assert response.status_code == 301
     assert response["Location"] == story.get_absolute_url()
-    assert Redirect.objects.get(target=story.get_absolute_url()).source == Redirect.Source.IMPORT
-    assert Redirect.objects.count() == 2  # the two public posts, not the scheduled one
+    redirect = Redirect.objects.get(old_path="/2024/03/01/harbour-reopens/")
+    assert redirect.source == Redirect.Source.IMPORT and redirect.site == "old-site.example"
+    # The two public posts have old addresses, not the scheduled one.
+    article_targets = set(
+        Redirect.objects.filter(target__startswith="/news/").values_list("target", flat=True)
+    )
+    assert article_targets == {story.get_absolute_url(), block.get_absolute_url()}
 
 
 def test_importing_again_updates_instead_of_doubling(tmp_path):
@@ -136,7 +141,7 @@ def test_importing_again_updates_instead_of_doubling(tmp_path):
         Redirect.objects.count(),
     )
     assert Article.objects.filter(headline="Harbour reopens at last").count() == 1
-    assert "articles updated: 6" in out
+    assert "articles updated: 1" in out and "articles unchanged: 5" in out
 
 
 def test_a_dry_run_saves_nothing(tmp_path):
@@ -264,3 +269,169 @@ def test_a_post_with_no_latin_letters_gets_an_address_from_its_id(tmp_path):
     items = [WXRItem(6, title="渡し船", slug="%e6%b8%a1", categories=[HARBOUR])]
     run(export(tmp_path, items=items))
     assert Article.objects.get().slug == "post-6"
+
+
+def test_the_summary_lists_every_item_left_out_with_its_id_title_and_reason(tmp_path):
+    out, _err = run(export(tmp_path, items=newsroom_items()))
+    assert "Left out (3):" in out
+    assert '#15 "About us": a page, not a post' in out
+    assert '#16 "quay.jpg": an attachment, and no --media-from or --media-base-url' in out
+    assert '#17 "Binned": status trash' in out
+
+
+def test_a_private_post_is_never_public_and_a_later_change_shows_as_updated(tmp_path, client):
+    items = [
+        WXRItem(1, title="Staff only", slug="staff-only", status="private", categories=[HARBOUR]),
+        WXRItem(2, title="Changed later", slug="changed-later", categories=[HARBOUR]),
+    ]
+    path = export(tmp_path, items=items)
+    text = path.read_text().replace(
+        "<wp:post_modified_gmt><![CDATA[2024-03-01 08:30:00]]></wp:post_modified_gmt>\n"
+        "\t\t<wp:comment_status><![CDATA[open]]></wp:comment_status>\n"
+        "\t\t<wp:ping_status><![CDATA[open]]></wp:ping_status>\n"
+        "\t\t<wp:post_name><![CDATA[changed-later]]>",
+        "<wp:post_modified_gmt><![CDATA[2024-03-05 10:00:00]]></wp:post_modified_gmt>\n"
+        "\t\t<wp:comment_status><![CDATA[open]]></wp:comment_status>\n"
+        "\t\t<wp:ping_status><![CDATA[open]]></wp:ping_status>\n"
+        "\t\t<wp:post_name><![CDATA[changed-later]]>",
+    )
+    path.write_text(text)
+    run(path)
+    private = Article.objects.get(slug="staff-only")
+    assert not private.is_public and private.status == Article.Status.DRAFT
+    assert client.get("/2024/03/01/staff-only/").status_code == 404
+    changed = Article.objects.get(slug="changed-later")
+    assert changed.updated_at == datetime.datetime(2024, 3, 5, 10, tzinfo=datetime.UTC)
+    assert private.updated_at is None
+
+
+def test_an_article_edited_here_is_kept_and_reported_unless_overwritten(tmp_path):
+    items = newsroom_items()
+    path = export(tmp_path, items=items)
+    run(path)
+    story = Article.objects.get(slug="harbour-reopens")
+    story.headline = "Harbour reopens, edited here"
+    story.save()
+    # Unchanged in WordPress: nothing to report, the edit stays.
+    out, _err = run(path)
+    assert Article.objects.get(pk=story.pk).headline == "Harbour reopens, edited here"
+    assert "Edited here since the last import" not in out
+    # Changed in WordPress too: a conflict, the edit still stays.
+    items[0].content = "The quay is open, and busy."
+    path = export(tmp_path, items=items)
+    out, _err = run(path)
+    assert Article.objects.get(pk=story.pk).headline == "Harbour reopens, edited here"
+    assert "Edited here since the last import (1):" in out
+    assert 'post 10 "Harbour reopens &amp; ferries return"' in out
+    assert "articles kept (edited here since): 1" in out
+    # --overwrite puts the export's version back.
+    out, _err = run(path, "--overwrite")
+    story.refresh_from_db()
+    assert story.headline == "Harbour reopens & ferries return"
+    assert story.body == "<p>The quay is open, and busy.</p>"
+    assert "articles updated: 1" in out and "Edited here" not in out
+    # Since nothing was edited here after that, the next change comes in by itself.
+    items[0].content = "Busier still."
+    out, _err = run(export(tmp_path, items=items))
+    assert Article.objects.get(pk=story.pk).body == "<p>Busier still.</p>"
+
+
+def test_staff_accounts_are_made_inactive_without_passwords_in_the_writer_group(tmp_path):
+    from django.contrib.auth import get_user_model
+
+    authors = [
+        WXRAuthor(
+            2,
+            "editor1",
+            email="edda@mail.example",
+            display_name="Edda Ness",
+            first_name="Edda",
+            last_name="Ness",
+        ),  # fmt: skip
+    ]
+    path = export(tmp_path, items=newsroom_items(), authors=authors)
+    out, _err = run(path, "--create-staff")
+    user = get_user_model().objects.get(username="editor1")
+    assert user.is_staff and not user.is_active and not user.has_usable_password()
+    assert list(user.groups.values_list("name", flat=True)) == ["Writer"]
+    assert Author.objects.get(name="Edda Ness").user == user
+    assert "staff accounts created: 1" in out
+    run(path, "--create-staff")
+    assert get_user_model().objects.filter(username="editor1").count() == 1
+
+
+def test_without_create_staff_no_account_is_made(tmp_path):
+    from django.contrib.auth import get_user_model
+
+    run(export(tmp_path, items=newsroom_items()))
+    assert not get_user_model().objects.exists()
+    assert Author.objects.get(name="Edda Ness").user is None
+
+
+def test_no_progress_bar_when_the_output_is_not_a_terminal(tmp_path):
+    _out, err = run(export(tmp_path, items=newsroom_items()))
+    assert "items" not in err and "#" not in err
+
+
+def test_the_progress_bar_draws_on_a_terminal(tmp_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    err = Terminal()
+    call_command("import_wordpress", str(export(tmp_path, items=newsroom_items())),
+                 stdout=io.StringIO(), stderr=err)  # fmt: skip
+    assert "] 9/9 items" in err.getvalue()
+    err = Terminal()
+    call_command("import_wordpress", str(export(tmp_path, items=newsroom_items())), "-v", "0",
+                 stdout=io.StringIO(), stderr=err)  # fmt: skip
+    assert "items" not in err.getvalue()
+
+
+def test_a_sticky_post_is_featured_and_closed_comments_stay_closed(tmp_path):
+    items = [
+        WXRItem(
+            1,
+            title="Top story",
+            slug="top",
+            sticky=True,
+            comment_status="closed",
+            categories=[HARBOUR],
+        ),  # fmt: skip
+    ]
+    run(export(tmp_path, items=items))
+    article = Article.objects.get(slug="top")
+    assert article.is_featured and not article.comments_enabled
+
+
+def test_the_yoast_primary_category_is_the_section_and_the_others_are_tags(tmp_path):
+    items = [
+        WXRItem(
+            1,
+            title="Council on the harbour",
+            slug="council-harbour",
+            categories=[HARBOUR, COUNCIL, FERRIES],
+            meta=[("_yoast_wpseo_primary_category", "2")],
+        ),  # fmt: skip
+    ]
+    run(export(tmp_path, items=items))
+    article = Article.objects.get(slug="council-harbour")
+    assert article.section.name == "Council"
+    assert sorted(article.tags.values_list("name", flat=True)) == ["Ferries", "Harbour"]
+
+
+def test_a_scheduled_post_gets_its_old_addresses_once_it_is_published(tmp_path, client):
+    path = export(tmp_path, items=newsroom_items())
+    run(path)
+    scheduled = Article.objects.get(headline="Next week")
+    assert not Redirect.objects.filter(target=scheduled.get_absolute_url()).exists()
+    # Its time comes (here: moved to the past), then the same file is imported again.
+    Article.objects.filter(pk=scheduled.pk).update(
+        published_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+        first_published_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC),
+    )
+    scheduled.refresh_from_db()
+    run(path)
+    response = client.get(f"/{scheduled.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == scheduled.get_absolute_url()

@@ -1,0 +1,182 @@
+"""A WordPress post's comments imported with it (registered with articles.wordpress).
+
+Threads keep their shape through wp:comment_parent; replies deeper than the discussion
+settings allow join the thread at the deepest level, as new replies do. WordPress's
+statuses map to ours (1 approved, 0 pending, spam, trash removed); pingbacks and trackbacks
+are left out and counted. Every comment is keyed in WordPressLink, so importing again adds
+only the comments that are new. A post's new comments are written with one insert and one
+update, without the signals of a reader's comment (no emails go out).
+"""
+
+import html
+import ipaddress
+import re
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils import timezone
+
+from articles.models import WordPressLink
+from newsroom import sanitize
+
+from .models import Comment, DiscussionSettings
+
+STATUSES = {
+    "approved": Comment.Status.APPROVED,
+    "pending": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+}
+_BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+_validate_email = EmailValidator()
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+def import_comments(*, item, article, run) -> None:
+    if article is None or not item.comments:
+        return
+    counts = run.summary.counts
+    discussion = run.cache.get("discussion")
+    if discussion is None:
+        discussion = run.cache["discussion"] = DiscussionSettings.load()
+    comments = []
+    for wp_comment in item.comments:
+        if wp_comment.is_ping:
+            counts["pingbacks and trackbacks left out"] += 1
+        elif wp_comment.id is None:
+            counts["comments without an id left out"] += 1
+        else:
+            comments.append(wp_comment)
+    if not comments:
+        return
+    keys = [str(c.id) for c in comments]
+    linked = dict(
+        WordPressLink.objects.filter(
+            site=run.site, kind=WordPressLink.Kind.COMMENT, key__in=keys
+        ).values_list("key", "object_id")
+    )
+    known = {}
+    if linked:
+        known = {
+            pk: (pk, depth, parent)
+            for pk, depth, parent in Comment.objects.filter(
+                pk__in=linked.values(), article=article
+            ).values_list("pk", "depth", "parent_id")
+        }
+    # WordPress id -> (our pk, depth, our parent pk) of the comments already here.
+    placed = {int(key): known[object_id] for key, object_id in linked.items() if object_id in known}
+    if placed:
+        counts["comments already imported"] += len(placed)
+    tree = _Tree({c.id: c for c in comments}, placed, discussion.max_depth)
+    new = [c for c in comments if c.id not in placed]
+    if not new:
+        return
+    rows = [_comment(c, article, None, tree.depth(c.id)) for c in new]
+    dates = [row.created_at for row in rows]
+    # One insert for the post's new comments, then one update for what the insert could not
+    # say: the parents (known once every row has its key) and the old dates (created_at is
+    # set on insert).
+    created = Comment.objects.bulk_create(rows)
+    for wp_comment, row in zip(new, created, strict=True):
+        placed[wp_comment.id] = (row.pk, row.depth, None)
+    for wp_comment, row, when in zip(new, created, dates, strict=True):
+        parent = tree.parent(wp_comment.id)
+        row.parent_id = placed[parent][0] if parent else None
+        row.depth = tree.depth(wp_comment.id) if row.parent_id else 1
+        row.created_at = when
+        counts[f"comments {row.status}"] += 1
+    Comment.objects.bulk_update(created, ["parent", "depth", "created_at"])
+    WordPressLink.objects.bulk_create(
+        [
+            WordPressLink(
+                site=run.site, kind=WordPressLink.Kind.COMMENT, key=str(wp.id), object_id=row.pk
+            )
+            for wp, row in zip(new, created, strict=True)
+        ]
+    )
+
+
+class _Tree:
+    """Depths and parents of a post's comments, by WordPress id, within the allowed depth."""
+
+    def __init__(self, by_id, placed, max_depth):
+        self.by_id = by_id
+        self.placed = placed
+        self.max_depth = max_depth
+        self.depths: dict[int, int] = {}
+
+    def _wp_parent(self, comment_id):
+        parent = self.by_id[comment_id].parent
+        # A reply to a pingback, or to a comment not in the file, starts a thread.
+        return parent if parent in self.by_id and parent != comment_id else None
+
+    def depth(self, comment_id) -> int:
+        chain = []
+        current = comment_id
+        while current not in self.depths:
+            if current in self.placed:
+                self.depths[current] = self.placed[current][1]
+                break
+            parent = self._wp_parent(current)
+            if parent is None or parent in chain or len(chain) > 10_000:
+                self.depths[current] = 1
+                break
+            chain.append(current)
+            current = parent
+        for child in reversed(chain):
+            parent = self._wp_parent(child)
+            self.depths[child] = min(self.depths[parent] + 1, self.max_depth)
+        return self.depths[comment_id]
+
+    def parent(self, comment_id):
+        """The WordPress id of the comment it hangs under here (moved up when too deep)."""
+        parent = self._wp_parent(comment_id)
+        seen = set()
+        while parent is not None and self.depth(parent) >= self.max_depth:
+            seen.add(parent)
+            above = self._wp_parent(parent)
+            if above is None or above in seen:
+                break
+            parent = above
+        return parent
+
+
+def _comment(wp_comment, article, parent_pk, depth) -> Comment:
+    body = _plain(wp_comment.content)
+    email = wp_comment.author_email[:254]
+    try:
+        _validate_email(email)
+    except ValidationError:
+        email = ""
+    url = wp_comment.author_url[:200]
+    try:
+        _validate_url(url)
+    except ValidationError:
+        url = ""
+    try:
+        address = str(ipaddress.ip_address(wp_comment.author_ip))
+    except ValueError:
+        address = None
+    when = wp_comment.date_gmt or (
+        timezone.make_aware(wp_comment.date) if wp_comment.date else datetime.now(UTC)
+    )
+    return Comment(
+        article=article,
+        parent_id=parent_pk,
+        depth=depth,
+        author_name=(_plain(wp_comment.author) or "Anonymous")[:100],
+        author_email=email,
+        author_url=url,
+        body=body,
+        body_html=str(sanitize.render_comment_text(body)),
+        status=STATUSES[wp_comment.status],
+        created_at=when,
+        ip_address=address,
+    )
+
+
+def _plain(text: str) -> str:
+    text = _BREAKS.sub("\n\n", text or "")
+    return html.unescape(_TAGS.sub("", text)).strip()
