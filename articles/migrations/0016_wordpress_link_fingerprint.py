@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_wordpress_link'),
+        ('articles', '0015_publication_notice'),
     ]
 
     operations = [
