@@ -26,7 +26,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-from run import PYTHON, ROOT, arguments, environment, prepare, run, wait_until_up, wrk
+from run import (
+    PYTHON,
+    ROOT,
+    arguments,
+    environment,
+    prepare,
+    run,
+    save_report,
+    wait_until_up,
+    wrk,
+)
 
 HOST = "127.0.0.1"
 CACHED_PORT, UNCACHED_PORT, NGINX_PORT, STATIC_PORT = 8111, 8112, 8113, 8114
@@ -299,13 +309,7 @@ def main():
         + ", ".join(f"{name} showed after {seconds(value)}" for name, value in freshness.items())
         + ".",
     ]
-    text = "\n".join(lines)
-    print()
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"cache-{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
-    path.write_text(text + "\n")
-    print(f"\nSaved to {path.relative_to(ROOT)}")
+    save_report(lines, "cache")
 
 
 def nginx_version():

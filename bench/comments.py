@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (  # noqa: E402
     HOST,
     PYTHON,
-    RESULTS,
     ROOT,
     create_database,
     environment,
     run,
+    save_report,
     wait_until_up,
 )
 
@@ -257,13 +257,7 @@ def main():
         f"- article page, single request median: {busy_ms:.2f} ms with 50 approved comments, "
         f"{quiet_ms:.2f} ms with none",
     ]
-    text = "\n".join(report)
-    print()
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"comments-{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
-    path.write_text(text + "\n")
-    print(f"\nSaved to {path.relative_to(ROOT)}")
+    save_report(report, "comments")
     if check["missing"] or check["doubled"] or not accepted:
         raise SystemExit("Accepted comments and stored comments disagree.")
 

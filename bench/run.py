@@ -221,11 +221,17 @@ def main():
             f"| {name} | {page['queries']} | {statistics.median(s['rps']):.0f} "
             f"| {statistics.median(s['p50']):.2f} ms | {statistics.median(s['p99']):.2f} ms |"
         )
-    text = "\n".join(report)
+    save_report(report)
+
+
+def save_report(lines, name=""):
+    """Print a benchmark's report and keep it under bench/results/, named by its time."""
+    text = "\n".join(lines)
     print()
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
+    stamp = f"{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    path = RESULTS / (f"{name}-{stamp}.md" if name else f"{stamp}.md")
     path.write_text(text + "\n")
     print(f"\nSaved to {path.relative_to(ROOT)}")
 

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from cache import APPROVE, COMMENTS, EDIT, PREPARE, fetch, manage_shell, stop
-from run import PYTHON, ROOT, arguments, environment, prepare, to_ms, wait_until_up
+from run import PYTHON, ROOT, arguments, environment, prepare, save_report, to_ms, wait_until_up
 
 HOST = "127.0.0.1"
 APP_PORT, VARNISH_PORT, STATIC_PORT = 8121, 8122, 8123
@@ -245,13 +245,7 @@ def main():
         + ", ".join(f"{name} showed after {seconds(value)}" for name, value in freshness.items())
         + ".",
     ]
-    text = "\n".join(lines)
-    print()
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"varnish-{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
-    path.write_text(text + "\n")
-    print(f"\nSaved to {path.relative_to(ROOT)}")
+    save_report(lines, "varnish")
 
 
 if __name__ == "__main__":
