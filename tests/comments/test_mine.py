@@ -221,3 +221,8 @@ def test_the_article_page_stays_the_same_for_a_poster_with_the_cookie(
     assert not page.cookies
     assert "Cookie" not in page.get("Vary", "")
 
+
+def test_the_remember_box_is_hidden_until_the_script_shows_it(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<div class="comment-remember" hidden>' in " ".join(html.split())
+    assert 'data-mine-url="/comments/mine/' in html
