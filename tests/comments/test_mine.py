@@ -226,3 +226,9 @@ def test_the_remember_box_is_hidden_until_the_script_shows_it(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<div class="comment-remember" hidden>' in " ".join(html.split())
     assert 'data-mine-url="/comments/mine/' in html
+
+
+def test_the_privacy_page_lists_the_commenters_cookies(client, db):
+    html = client.get("/comments/privacy/").content.decode()
+    for name in ("comment_pending", "comment_author", "comment_author_email", "comment_author_url"):
+        assert f"<strong>{name}</strong>" in html
