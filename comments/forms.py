@@ -139,7 +139,8 @@ class CommentForm(forms.ModelForm):
             "author_email",
             "author_url",
             Field("body"),
-            "remember",
+            # Kept in a cookie by comments.js: shown by the script, never without it.
+            Div("remember", css_class="comment-remember", hidden=True),
             "notify_replies",
             "email_link",
             # Invisible to people and to assistive technology; bots fill it in.

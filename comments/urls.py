@@ -5,7 +5,7 @@ import articles.converters  # noqa: F401 (registers the yyyy and mm path convert
 from newsroom.pagecache import public_page
 
 from . import feeds
-from .views import moderator, public, selfservice
+from .views import mine, moderator, public, selfservice
 
 app_name = "comments"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/report/", public.report_comment, name="report"),
     path("comments/privacy/", public.privacy, name="privacy"),
     path("comments/token/<int:article_id>/", public.form_token, name="form-token"),
+    path("comments/mine/<int:article_id>/", mine.mine, name="mine"),
     # Signed links (see comments/links.py); the token is the whole last segment.
     path("comments/manage/<str:token>/", selfservice.manage, name="manage"),
     path("comments/manage/<str:token>/withdraw/", selfservice.withdraw, name="withdraw"),

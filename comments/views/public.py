@@ -36,6 +36,7 @@ from ..conf import conf
 from ..forms import CommentForm, strip_form_data
 from ..models import Comment, DiscussionSettings
 from ..thread import pending_token
+from . import mine
 
 ARTICLE_TEMPLATE = "articles/article_detail.html"
 logger = logging.getLogger(__name__)
@@ -146,7 +147,10 @@ def _post_comment(request, article_id):
     )
     if isinstance(outcome, abuse.Refusal):
         return _refuse(request, article, form, outcome)
-    return _posted(article, outcome, discussion)
+    response = _posted(article, outcome, discussion)
+    # Brings the waiting comment back to its poster on every later visit (see mine.py).
+    mine.remember_pending(request, response, outcome)
+    return response
 
 
 def _posted(article, comment, discussion):

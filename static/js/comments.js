@@ -15,9 +15,58 @@
     } catch (e) { /* storage disabled */ }
   }
 
+  // The visitor's own comments awaiting moderation: the page is the same for everyone, so
+  // they come from an uncached address that reads this browser's signed cookie.
+  var section = document.getElementById("comments");
+  if (section && section.dataset.mineUrl && window.fetch) {
+    window.fetch(section.dataset.mineUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && data.comments) data.comments.forEach(showMine); })
+      .catch(function () { /* the thread is complete without them */ });
+  }
+  function depthOf(item) {
+    var match = /(?:^|\s)depth-(\d+)/.exec(item.className);
+    return match ? parseInt(match[1], 10) : 1;
+  }
+  function threadList() {
+    var list = section.querySelector(".comment-list");
+    if (list) return list;
+    list = document.createElement("ol");
+    list.className = "comment-list";
+    var empty = section.querySelector(".comments-empty");
+    if (empty) empty.hidden = true;
+    section.querySelector(".comments-header").after(list);
+    return list;
+  }
+  function showMine(mine) {
+    if (document.getElementById("comment-" + mine.id)) return;  // already on the page
+    var holder = document.createElement("ol");
+    holder.innerHTML = mine.html;
+    var item = holder.querySelector("li");
+    if (!item) return;
+    var parentItem = mine.parent && document.getElementById("comment-" + mine.parent);
+    if (parentItem) {
+      // A reply goes last under its parent, where it will stand once approved.
+      var children = parentItem.querySelector(":scope > ol.children");
+      if (!children) {
+        children = document.createElement("ol");
+        children.className = "children";
+        parentItem.appendChild(children);
+      }
+      item.classList.add("depth-" + (depthOf(parentItem) + 1));
+      children.appendChild(item);
+      return;
+    }
+    if (mine.parent) return;  // its parent is on another page of the thread
+    item.classList.add("depth-1");
+    var newest = section.dataset.order === "newest";
+    // Top-level comments join the first page when newest come first, else the last.
+    if (newest && !("notFirst" in section.dataset)) threadList().prepend(item);
+    else if (!newest && !("notLast" in section.dataset)) threadList().appendChild(item);
+  }
+
   var form = document.getElementById("comment-form");
   if (!form) return;
-  var STORE = "newsroom.commenter";
   var respond = document.getElementById("respond");
   var home = document.getElementById("respond-home");
   var title = document.getElementById("reply-title");
@@ -30,28 +79,56 @@
   var summary = document.getElementById("comment-errors");
   if (summary) summary.focus();
 
-  // Remembered details: only in this browser, and only with the commenter's consent.
-  function load() {
-    try { return JSON.parse(window.localStorage.getItem(STORE)); } catch (e) { return null; }
-  }
-  var saved = load();
-  if (saved && remember) {
-    Object.keys(fields).forEach(function (key) {
-      var input = form.elements[fields[key]];
-      if (input && !input.value && saved[key]) input.value = saved[key];
+  // Remembered details, as the box says: cookies of this browser, read only here (a cached
+  // page never asks the server for them), for a year, and only with the commenter's consent.
+  var COOKIES = { name: "comment_author", email: "comment_author_email", url: "comment_author_url" };
+  var YEAR = 365 * 24 * 60 * 60;
+  function readCookie(name) {
+    var found = null;
+    document.cookie.split(";").forEach(function (pair) {
+      var at = pair.indexOf("=");
+      if (at !== -1 && pair.slice(0, at).trim() === name) {
+        try { found = decodeURIComponent(pair.slice(at + 1).trim()); } catch (e) { found = null; }
+      }
     });
-    remember.checked = true;
+    return found;
+  }
+  function writeCookie(name, value, maxAge) {
+    var secure = window.location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = name + "=" + encodeURIComponent(value) + "; Max-Age=" + maxAge +
+      "; Path=/; SameSite=Lax" + secure;
+  }
+  if (remember) {
+    // The box is in the HTML hidden: without this script nothing could be remembered.
+    var box = remember.closest(".comment-remember");
+    if (box) box.hidden = false;
+    var saved = false;
+    Object.keys(COOKIES).forEach(function (key) {
+      var value = readCookie(COOKIES[key]);
+      var input = form.elements[fields[key]];
+      if (value === null) return;
+      saved = true;
+      if (input && !input.value && value) input.value = value;
+    });
+    // Details this script once kept in local storage move to the cookies at the next post.
+    var old = null;
+    try { old = JSON.parse(window.localStorage.getItem("newsroom.commenter")); } catch (e) { old = null; }
+    if (!saved && old) {
+      Object.keys(COOKIES).forEach(function (key) {
+        var input = form.elements[fields[key]];
+        if (input && !input.value && old[key]) input.value = old[key];
+      });
+      saved = true;
+    }
+    if (saved) remember.checked = true;
   }
   form.addEventListener("submit", function () {
-    try {
-      if (remember && remember.checked) {
-        var data = {};
-        Object.keys(fields).forEach(function (key) { data[key] = form.elements[fields[key]].value; });
-        window.localStorage.setItem(STORE, JSON.stringify(data));
-      } else {
-        window.localStorage.removeItem(STORE);
-      }
-    } catch (e) { /* storage disabled: nothing is remembered */ }
+    if (!remember) return;
+    try { window.localStorage.removeItem("newsroom.commenter"); } catch (e) { /* disabled */ }
+    Object.keys(COOKIES).forEach(function (key) {
+      if (remember.checked) writeCookie(COOKIES[key], form.elements[fields[key]].value, YEAR);
+      else writeCookie(COOKIES[key], "", 0);
+    });
   });
 
   // A fresh signed timestamp when the page is shown: a cached page's own token may be hours
