@@ -116,11 +116,20 @@ class Comment(models.Model):
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
     notify_replies = models.BooleanField(_("notify of replies"), default=False)
     flag_count = models.PositiveIntegerField(_("reports"), default=0, editable=False)
+    # Defaults in the database too: adding the columns to a large table rewrites nothing, and
+    # rows written by other means (bulk loads, imports) are valid.
     held_reason = models.CharField(
-        _("held because"), max_length=20, choices=HeldReason.choices, blank=True, editable=False
+        _("held because"),
+        max_length=20,
+        choices=HeldReason.choices,
+        blank=True,
+        editable=False,
+        db_default="",
     )
     # What the reason refers to: the hold or block word found, the number of links.
-    held_detail = models.CharField(_("held for"), max_length=100, blank=True, editable=False)
+    held_detail = models.CharField(
+        _("held for"), max_length=100, blank=True, editable=False, db_default=""
+    )
     is_staff_reply = models.BooleanField(
         _("staff reply"), default=False, help_text=_("Marked as the newsroom's reply.")
     )

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='comment',
             name='held_detail',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='held for'),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=100, verbose_name='held for'),
         ),
         migrations.AddField(
             model_name='comment',
             name='held_reason',
-            field=models.CharField(blank=True, choices=[('first_comment', 'first-time commenter'), ('links', 'links'), ('hold_word', 'hold word'), ('all_held', 'all comments held'), ('reports', 'reports'), ('checker', 'spam checker'), ('block_word', 'block word')], editable=False, max_length=20, verbose_name='held because'),
+            field=models.CharField(blank=True, db_default='', choices=[('first_comment', 'first-time commenter'), ('links', 'links'), ('hold_word', 'hold word'), ('all_held', 'all comments held'), ('reports', 'reports'), ('checker', 'spam checker'), ('block_word', 'block word')], editable=False, max_length=20, verbose_name='held because'),
         ),
     ]
