@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The page cache's record of changes, so none is lost while Redis misses it.
+    "newsroom.pagecache",
     "authors",
     "articles",
     "comments",
