@@ -714,3 +714,21 @@ def test_old_changes_are_not_purged_again(front_cache, article, commit, settings
     assert durable.resend_recent_purges() == 0
     assert pagecache.purger.wait_idle(5)
     assert front_cache.received == []
+
+
+def test_the_replay_command_deletes_old_applied_changes_only(article, commit):
+    commit(pagecache.touch_site)
+    old = Invalidation.objects.create(
+        names="site", applied_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    waiting = Invalidation.objects.create(names="site")
+    call_command("replay_invalidations", wait=0, keep_days=7, stdout=io.StringIO())
+    assert not Invalidation.objects.filter(pk=old.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.applied_at is not None
+    assert Invalidation.objects.count() >= 2
+
+
+def test_the_replay_command_refuses_negative_days(db):
+    with pytest.raises(CommandError, match="--keep-days"):
+        call_command("replay_invalidations", keep_days=-1)
