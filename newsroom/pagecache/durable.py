@@ -25,7 +25,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from .keys import SITE, surrogate_key
@@ -56,22 +56,25 @@ class _State:
 state = _State()
 
 
-def record(names) -> None:
-    """Write the change in the current transaction; apply it once the transaction commits."""
+def _rows():
+    """The invalidations, always on the primary: a replica may not have the newest yet."""
     from .models import Invalidation
 
-    row = Invalidation.objects.create(names=" ".join(names))
-    transaction.on_commit(partial(_apply_one, row.pk, tuple(names)))
+    return Invalidation.objects.using(router.db_for_write(Invalidation))
+
+
+def record(names) -> None:
+    """Write the change in the current transaction; apply it once the transaction commits."""
+    row = _rows().create(names=" ".join(names))
+    transaction.on_commit(partial(_apply_one, row.pk, tuple(names)), using=row._state.db)
 
 
 def _apply_one(pk, names) -> None:
-    from .models import Invalidation
-
     applied = write_versions(names)
     purge(*(surrogate_key(name) for name in names))
     if applied:
         try:
-            Invalidation.objects.filter(pk=pk).update(applied_at=timezone.now())
+            _rows().filter(pk=pk).update(applied_at=timezone.now())
         except Exception:
             # Applied but not marked: it is applied again later, which changes nothing.
             logger.warning("Could not mark the change of %s as applied.", " ".join(names))
@@ -120,15 +123,13 @@ def replay() -> int:
 
     Raises nothing: a cache that does not answer leaves the changes for the next try.
     """
-    from .models import Invalidation
-
-    rows = list(Invalidation.objects.filter(applied_at__isnull=True).values_list("pk", "names"))
+    rows = list(_rows().filter(applied_at__isnull=True).values_list("pk", "names"))
     if not rows:
         return 0
     names = tuple(dict.fromkeys(name for _, text in rows for name in text.split()))
     if not write_versions(names):
         return -1
-    Invalidation.objects.filter(pk__in=[pk for pk, _ in rows]).update(applied_at=timezone.now())
+    _rows().filter(pk__in=[pk for pk, _ in rows]).update(applied_at=timezone.now())
     purge(*(surrogate_key(name) for name in names))
     logger.warning("Applied %d change(s) the cache had missed: %s", len(rows), " ".join(names))
     return len(rows)
@@ -142,13 +143,11 @@ def resend_recent_purges() -> int:
     serves it ``PAGE_STALE_WHILE_REVALIDATE`` more), so purging again what changed within that
     time delivers whatever was lost. How many changes' keys were sent.
     """
-    from .models import Invalidation
-
     if not getattr(settings, "FRONT_CACHES", ()):
         return 0
     window = settings.PAGE_SHARED_MAX_AGE + settings.PAGE_STALE_WHILE_REVALIDATE
     since = timezone.now() - timedelta(seconds=window)
-    texts = list(Invalidation.objects.filter(created_at__gte=since).values_list("names", flat=True))
+    texts = list(_rows().filter(created_at__gte=since).values_list("names", flat=True))
     names = dict.fromkeys(name for text in texts for name in text.split())
     if names:
         purge(*(surrogate_key(name) for name in names))
@@ -165,8 +164,6 @@ def cache_usable() -> bool:
     now = time.monotonic()
     if not state.pending and now < state.next_check:
         return True
-    from .models import Invalidation
-
     with state.lock:
         check = now >= state.next_check
         if check:
@@ -176,7 +173,7 @@ def cache_usable() -> bool:
         if resend:
             resend_recent_purges()
         if check:
-            pending = Invalidation.objects.filter(applied_at__isnull=True).exists()
+            pending = _rows().filter(applied_at__isnull=True).exists()
             with state.lock:
                 state.pending = pending
         if not state.pending:
