@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The page cache's record of changes, so none is lost while Redis misses it.
+    "newsroom.pagecache",
     "authors",
     "articles",
     "comments",
@@ -217,6 +219,8 @@ if REDIS_URL:
                 # Seconds to wait for Redis before giving up on it for this request.
                 "socket_connect_timeout": float(env("REDIS_TIMEOUT", "0.5")),
                 "socket_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+                # One try: a hung Redis costs a request one timeout, not several.
+                "retry_on_timeout": False,
             },
         }
     }

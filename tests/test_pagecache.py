@@ -2,6 +2,7 @@
 stored page is dropped when what it shows changes."""
 
 import datetime
+import io
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from articles.models import Byline
 from comments import services as comment_services
 from comments.models import Comment, DiscussionSettings
 from newsroom import pagecache
+from newsroom.pagecache import durable
+from newsroom.pagecache.models import Invalidation
 from newsroom.pagecache.purge import Purger
 from tests.factories import (
     ArticleFactory,
@@ -567,3 +571,161 @@ def test_changes_made_while_a_cache_is_down_wait_as_one_purge(caplog):
         purger.submit([f"thread:{pk}"], caches=[down])
     assert purger.pending() == 1
     purger.clear()
+
+
+# Changes the cache missed -----------------------------------------------------------------
+
+
+@pytest.fixture
+def failing_cache(monkeypatch):
+    """A cache that refuses every write of a version, as Redis does while it hangs."""
+    strict = durable._strict
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("the cache does not answer")
+
+    monkeypatch.setattr(
+        durable, "_strict", lambda name: refuse if name == "set_many" else strict(name)
+    )
+    # What the test's setup changed counts as applied, as its commit would have made it.
+    Invalidation.objects.update(applied_at=timezone.now())
+
+
+def test_a_change_is_recorded_and_applied_in_its_transaction(article, commit):
+    article.headline = "Tide tables revised"
+    commit(article.save)
+    row = Invalidation.objects.latest("pk")
+    assert "site" in row.names.split()
+    assert row.applied_at is not None
+
+
+def test_a_rolled_back_change_leaves_no_record(article):
+    before = Invalidation.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        pagecache.touch_site()
+        raise RuntimeError("the change fails")
+    assert Invalidation.objects.count() == before
+
+
+def test_a_change_the_cache_missed_keeps_pages_from_the_cache_until_applied(
+    client, article, commit, failing_cache, monkeypatch
+):
+    """While a change waits, pages come from the database; once the cache answers, it is applied."""
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    article.headline = "Lifeboat crew honoured"
+    commit(article.save)
+    waiting = Invalidation.objects.filter(applied_at__isnull=True)
+    assert waiting.count() == 1
+    response = client.get(url)
+    assert "Lifeboat crew honoured" in response.content.decode()
+    assert response.get("X-Page-Cache") is None
+    monkeypatch.undo()
+    durable.state.next_attempt = 0.0
+    assert "Lifeboat crew honoured" in client.get(url).content.decode()
+    assert not waiting.exists()
+    assert durable.state.pending is False
+    assert client.get(url)["X-Page-Cache"] in ("miss", "hit")
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_process_that_did_not_see_the_failure_asks_the_database_every_few_seconds(
+    client, article, commit, failing_cache, monkeypatch, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    client.get(url)
+    article.headline = "Pier reopens"
+    commit(article.save)
+    monkeypatch.undo()
+    # Like another app server: it has its stale copy and knows nothing of the failure.
+    durable.forget()
+    with django_assert_num_queries(0):
+        assert "Pier reopens" not in client.get(url).content.decode()
+    durable.state.next_check = 0.0
+    # The check (one EXISTS), the missed changes, marking them applied; then the page.
+    page = client.get(url).content.decode()
+    assert "Pier reopens" in page
+    assert not Invalidation.objects.filter(applied_at__isnull=True).exists()
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_cached_page_between_checks_asks_the_database_nothing(
+    client, article, django_assert_num_queries
+):
+    # What the test's setup changed counts as applied, as its commit would have made it.
+    Invalidation.objects.update(applied_at=timezone.now())
+    client.get(article.get_absolute_url())
+    durable.state.next_check = 0.0
+    with django_assert_num_queries(1):  # the EXISTS, and nothing else
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_the_replay_command_applies_what_the_cache_missed(
+    article, commit, failing_cache, monkeypatch
+):
+    pagecache.touch_article(article.pk)
+    commit(pagecache.touch_site)
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("replay_invalidations", wait=0, stdout=out)
+    assert "Applied" in out.getvalue()
+    assert not Invalidation.objects.filter(applied_at__isnull=True).exists()
+
+
+def test_the_replay_command_says_when_the_cache_still_does_not_answer(
+    article, commit, failing_cache
+):
+    commit(pagecache.touch_site)
+    with pytest.raises(CommandError, match="does not answer"):
+        call_command("replay_invalidations", wait=0)
+    assert Invalidation.objects.filter(applied_at__isnull=True).count() == 1
+
+
+def test_the_replay_command_refuses_a_negative_wait(db):
+    with pytest.raises(CommandError, match="--wait"):
+        call_command("replay_invalidations", wait=-1)
+
+
+def test_a_new_process_purges_the_recent_changes_again(front_cache, article, commit, settings):
+    """Purges waiting in a process that died are sent again by the next one to start."""
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Invalidation.objects.update(applied_at=an_hour_ago, created_at=an_hour_ago)
+    commit(pagecache.touch_article, article.pk)
+    assert pagecache.purger.wait_idle(5)
+    front_cache.received.clear()
+    durable.state.reset(check_now=True)
+    assert durable.cache_usable()
+    assert pagecache.purger.wait_idle(5)
+    assert any(f"thread:{article.pk}" in keys for keys in front_cache.received)
+
+
+def test_old_changes_are_not_purged_again(front_cache, article, commit, settings):
+    commit(pagecache.touch_article, article.pk)
+    assert pagecache.purger.wait_idle(5)
+    front_cache.received.clear()
+    Invalidation.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert durable.resend_recent_purges() == 0
+    assert pagecache.purger.wait_idle(5)
+    assert front_cache.received == []
+
+
+def test_the_replay_command_deletes_old_applied_changes_only(article, commit):
+    commit(pagecache.touch_site)
+    old = Invalidation.objects.create(
+        names="site", applied_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    waiting = Invalidation.objects.create(names="site")
+    call_command("replay_invalidations", wait=0, keep_days=7, stdout=io.StringIO())
+    assert not Invalidation.objects.filter(pk=old.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.applied_at is not None
+    assert Invalidation.objects.count() >= 2
+
+
+def test_the_replay_command_refuses_negative_days(db):
+    with pytest.raises(CommandError, match="--keep-days"):
+        call_command("replay_invalidations", keep_days=-1)

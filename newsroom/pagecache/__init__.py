@@ -29,8 +29,10 @@ transaction commits and in the background, retrying until the purge is delivered
 
 The package by job: ``versions`` (keys, versions, the schedule), ``memo`` (values kept
 until their versions move), ``parameters`` (the registry), ``decorators`` (what views
-declare), ``middleware`` (storing and serving pages), ``keys`` (surrogate keys) and
-``purge`` (purges sent to the front caches).
+declare), ``middleware`` (storing and serving pages), ``keys`` (surrogate keys),
+``purge`` (purges sent to the front caches) and ``durable`` (each change written to the
+database with itself, in the ``Invalidation`` model, and applied again when the cache
+missed it; see docs/faults.md).
 """
 
 from . import keys

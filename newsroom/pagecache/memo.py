@@ -7,6 +7,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 
+from . import durable
 from .versions import SITE, versions
 
 logger = logging.getLogger("newsroom.pagecache")
@@ -20,6 +21,9 @@ def remember(key: str, compute, *, request=None, depends=(SITE,)):
     must be rendered again (a part of its own changed, or a logged-in editor asks) does not
     redo them. Falls back to compute() when the cache is unreachable.
     """
+    if durable.state.pending:
+        # A change may be missing from the cache: what it holds may be stale.
+        return compute()
     try:
         current = _versions_for(request, depends)
         full_key = f"pagecache:memo:{key}:" + ":".join(str(current[name]) for name in depends)
@@ -81,6 +85,7 @@ def forget_recent() -> None:
     """Drop what this process remembered (for tests that empty the shared cache)."""
     _recent.clear()
     recent_pages.clear()
+    durable.forget()
 
 
 def _versions_for(request, names):

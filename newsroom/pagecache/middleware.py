@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
+from .durable import cache_usable
 from .memo import recent_pages
 from .parameters import is_personal, only_cached_parameters
 from .versions import SITE, current
@@ -66,6 +67,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         try:
+            if not cache_usable():
+                # A change may be missing from the cache: its pages could be stale.
+                request.page_cache = None
+                return self.get_response(request)
             # A page this process served lately needs only its versions checked (one round
             # trip); the shared cache is asked for the page itself otherwise.
             entry = recent_pages.get(key)

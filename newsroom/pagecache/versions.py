@@ -8,8 +8,8 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 
+from . import durable
 from .keys import SITE, surrogate_key
 from .purge import purge
 
@@ -25,11 +25,13 @@ def article(pk) -> str:
 def touch(*names: str) -> None:
     """Mark these parts of the site as changed, once the current transaction commits.
 
-    The front caches are then told to drop the pages that show them (``purge``).
+    The front caches are then told to drop the pages that show them (``purge``). The change
+    is written to the database in the current transaction, so a cache that misses it gets
+    it later (``durable``).
     """
     names = tuple(dict.fromkeys(names))
     if names:
-        transaction.on_commit(lambda: _bump(names))
+        durable.record(names)
 
 
 def touch_site() -> None:
@@ -45,6 +47,8 @@ def _now_us() -> int:
 
 
 def _bump(names) -> None:
+    # For the schedule only: a moment that passed is found again by the next request if
+    # this write is lost, so it needs no record in the database.
     now = _now_us()
     try:
         cache.set_many({_PREFIX + name: now for name in names}, timeout=None)
