@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+import reversion
 import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, Transition
 from tests.admin_forms import change_form_payload
 from tests.articles.test_workflow import change_url, form_data, press
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
@@ -153,6 +154,23 @@ def test_every_save_keeps_a_revision_with_who_made_it(client, editor, article):
     versions = Version.objects.get_for_object(article).select_related("revision__user")
     assert [v.field_dict["headline"] for v in versions] == ["Third take", "Second take"]
     assert {v.revision.user for v in versions} == {editor}
+
+
+def test_history_made_by_no_one_still_shows(client, editor, article):
+    """A revision or a step with no user (an import, a deleted account) reads "—", not a 500."""
+    with reversion.create_revision():
+        article.save()
+    Transition.objects.create(
+        article=article, from_status=article.status, to_status=article.status, user=None
+    )
+    client.force_login(editor)
+    for url in (
+        reverse("admin:articles_article_revisions", args=[article.pk]),
+        change_url(article),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "—" in response.content.decode()
 
 
 def test_compare_shows_a_readable_escaped_word_diff(client, editor, article):
