@@ -151,3 +151,31 @@ def test_page_has_no_accessibility_violations(page, pages, screenshot, name):
     screenshot(page, name)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# What the first paint waited for: the document and every render-blocking resource (Chrome's
+# resource timing says which). Scripts are deferred and pictures load alongside: neither
+# holds the paint back.
+FIRST_PAINT = """
+() => {
+  const documentEntry = performance.getEntriesByType("navigation")[0];
+  const blocking = performance.getEntriesByType("resource")
+    .filter((entry) => entry.renderBlockingStatus === "blocking");
+  return {
+    requests: 1 + blocking.length,
+    bytes: documentEntry.transferSize + blocking.reduce((sum, e) => sum + e.transferSize, 0),
+    names: blocking.map((entry) => entry.name),
+  };
+}
+"""
+
+
+def test_an_article_paints_first_within_five_requests_and_70_kb(page, live_server, newsroom):
+    """The first paint needs the page and its stylesheet only: at most 5 requests, 70 KB."""
+    page.goto(live_server.url + newsroom.lead.get_absolute_url())
+    page.wait_for_function(
+        "() => performance.getEntriesByName('first-contentful-paint').length > 0"
+    )
+    budget = page.evaluate(FIRST_PAINT)
+    assert budget["requests"] <= 5, budget["names"]
+    assert 0 < budget["bytes"] <= 70_000, budget
