@@ -53,8 +53,11 @@ def test_a_draft_comes_back_after_a_503_and_is_cleared_once_posted(page, story):
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
     assert Comment.objects.filter(body=TEXT).count() == 1
-    stored = page.evaluate(f"() => window.localStorage.getItem('newsroom.draft.{story.pk}.0')")
-    assert stored is None
+    # The deferred script forgets the draft once the page after the post has loaded.
+    page.wait_for_function(
+        f"() => window.localStorage.getItem('newsroom.draft.{story.pk}.0') === null",
+        timeout=5000,
+    )
     page.goto(url)
     expect(page.locator("#id_body")).to_have_value("")
 
