@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // The body's words as the article's save counts them: block ends break words apart.
   const parser = new DOMParser();
   const bodyHtml = () => {
-    const editor = form.querySelector(".ProseMirror");
+    const editor = form.querySelector(".prose-editor .ProseMirror[contenteditable]");
     return editor ? editor.innerHTML : field("body")?.value || "";
   };
   const countWords = (html) => {
