@@ -59,10 +59,10 @@ def article_for_token(token):
     return article
 
 
-def render_preview(request, article, *, shared):
+def render_preview(request, article, *, shared, unsaved=False):
     # Rendered afresh: a preview shows work in progress, which no cached part may hide.
     context = article_page_context(article, request=request, keep=False)
-    context.update(preview=True, shared_preview=shared)
+    context.update(preview=True, shared_preview=shared, unsaved_preview=unsaved)
     response = render(request, "articles/article_detail.html", context)
     # Not for search engines, shared caches or the Referer header of outgoing links.
     response["X-Robots-Tag"] = "noindex, nofollow"

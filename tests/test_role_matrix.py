@@ -64,6 +64,8 @@ PAGES = {
     "articles_article_autosave_discard": (BACK, BACK, 403, BACK, 403),
     "articles_article_presence": (200, 200, 200, 200, 403),
     "articles_article_preview": (200, 200, 200, 200, 403),
+    # An empty form: those who may write get its errors, never a save.
+    "articles_article_preview_new": (400, 400, 403, 400, 403),
     "articles_article_restore": (BACK, BACK, 403, BACK, 403),
     "articles_article_revisions": (200, 200, 200, 200, 403),
     "articles_article_revoke_preview": (BACK, BACK, 403, BACK, 403),
@@ -334,6 +336,7 @@ def page_request(name, world):
         "articles_article_autosave_discard": ("post", [], {"article": article.pk}),
         "articles_article_presence": ("post", [article.pk], {}),
         "articles_article_preview": ("get", [article.pk], None),
+        "articles_article_preview_new": ("post", [], {}),
         "articles_article_share_preview": ("post", [article.pk], {}),
         "articles_article_revoke_preview": ("post", [article.pk], {}),
         "articles_article_revisions": ("get", [article.pk], None),

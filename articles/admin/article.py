@@ -23,10 +23,12 @@ from reversion.models import Version
 from .. import autosave, presence, preview, revisions, services, workflow
 from ..models import Article
 from ..paginator import EstimatedCountPaginator
+from .aids import writing_aids
 from .columns import article_list_columns
 from .filters import AuthorFilter, MineFilter, ScheduleFilter
 from .forms import ArticleAdminForm, MoveRefused
 from .inlines import BylineInline, CorrectionInline
+from .unsaved import render_unsaved_preview
 
 
 @admin.register(Article)
@@ -84,7 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/admin.css",)}
-        js = ("js/admin-workflow.js", "js/admin-desk.js")
+        js = ("js/admin-workflow.js", "js/admin-desk.js", "js/admin-aids.js")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
@@ -211,6 +213,13 @@ class ArticleAdmin(admin.ModelAdmin):
         adminform = context.get("adminform")
         if adminform is not None and not adminform.form.is_bound:
             context.update(self._autosave_context(request, obj, adminform.form))
+        if adminform is not None and (obj is None or self.has_change_permission(request, obj)):
+            context.update(
+                aids=writing_aids(adminform.form, obj),
+                unsaved_preview_url=reverse("admin:articles_article_preview", args=[obj.pk])
+                if obj is not None
+                else reverse("admin:articles_article_preview_new"),
+            )
         if obj is not None and adminform is not None:
             form = adminform.form
             if not form.is_bound:
@@ -352,6 +361,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 wrap(self.autosave_discard_view),
                 name="articles_article_autosave_discard",
             ),
+            path("preview/", wrap(self.preview_new_view), name="articles_article_preview_new"),
             path(
                 "<path:object_id>/presence/",
                 wrap(self.presence_view),
@@ -402,8 +412,24 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def preview_view(self, request, object_id):
+        """GET: the article as saved. POST (the form's Preview button): as typed, unsaved."""
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None:
+                raise Http404(_("No such article."))
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            return render_unsaved_preview(self, request, article)
         article = self._article_or_404(request, object_id)
         return preview.render_preview(request, article, shared=False)
+
+    def preview_new_view(self, request):
+        """The Preview button of a new article's form: the story as typed, never saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return render_unsaved_preview(self, request, None)
 
     def share_preview_view(self, request, object_id):
         if request.method != "POST":

@@ -39,7 +39,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // After every script has run, so the editors have drawn their content.
   window.addEventListener("load", () => setTimeout(desk.markSaved, 0));
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
+    // The Preview button posts the form to a new tab: this page stays, unsaved, and open.
+    if (event.submitter?.formTarget === "_blank") return;
     submitting = true;
   });
   // A submit the browser cancels (a page kept in the back/forward cache) arms it again.
@@ -134,7 +136,9 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", later);
   form.addEventListener("change", later);
-  form.addEventListener("submit", () => clearTimeout(timer));
+  form.addEventListener("submit", (event) => {
+    if (event.submitter?.formTarget !== "_blank") clearTimeout(timer);
+  });
 
   const offer = document.getElementById("autosave-offer");
   const keptState = document.getElementById("autosave-state");
