@@ -464,6 +464,13 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         if old.revision.date_created > new.revision.date_created:
             old, new = new, old
+        try:
+            changes = revisions.compare(old, new)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_revisions", args=[article.pk])
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -471,7 +478,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "article": article,
             "old": old,
             "new": new,
-            "changes": revisions.compare(old, new),
+            "changes": changes,
             "can_restore": workflow.can_edit(request.user, article),
             "title": _("Changes to “%(headline)s”") % {"headline": article.headline},
         }
