@@ -18,6 +18,7 @@ from tests.production import collected_static, production_server  # noqa: F401  
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     return settings.MEDIA_ROOT
 
 
