@@ -9,3 +9,7 @@ class MediaConfig(AppConfig):
     label = "media"
     verbose_name = _("Media library")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Renditions follow the picture; a deleted image's files go with it.
+        from . import renditions  # noqa: F401
