@@ -115,12 +115,9 @@ class ImageAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("upload/", wrap(self.upload_view), name="media_image_upload"),
-            # Cacheable: the browser may keep a thumbnail for a while (private, never shared).
-            path(
-                "file/<path:name>",
-                wrap(self.file_view, cacheable=True),
-                name="media_image_file",
-            ),
+            # Not behind admin_view: a picture asked for without a staff login answers 403,
+            # not a redirect to the login page, and the browser may keep it for a while.
+            path("file/<path:name>", self.file_view, name="media_image_file"),
             *super().get_urls(),
         ]
 
@@ -271,7 +268,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     def file_view(self, request, name):
         return views.private_file(
-            request, name, allowed=lambda request: self.has_view_permission(request)
+            request,
+            name,
+            allowed=lambda request: (
+                self.admin_site.has_permission(request) and self.has_view_permission(request)
+            ),
         )
 
     def describe(self, image):

@@ -311,7 +311,7 @@ def test_private_files_answer_staff_with_permission_only(
         image = ImageFactory()
     image.refresh_from_db()
     url = image.picture("hero", private=True).src
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 403
     client.force_login(moderator)
     assert client.get(url).status_code == 403
     client.force_login(writer)
