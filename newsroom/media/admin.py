@@ -18,7 +18,7 @@ from newsroom import images
 
 from . import conf, usage, views
 from .forms import ImageForm, UploadForm
-from .models import Image
+from .models import Image, StaffFiles
 
 
 class UploaderFilter(admin.SimpleListFilter):
@@ -47,17 +47,20 @@ class LibraryChangeList(ChangeList):
 def describe_references(references):
     if not references:
         return _("Not used")
-    return format_html_join(
-        format_html("<br>"),
-        "{}: {}",
-        (
+    return format_html(
+        '<ul class="media-uses">{}</ul>',
+        format_html_join(
+            "",
+            "<li>{}: {}</li>",
             (
-                reference.label,
-                format_html('<a href="{}">{}</a>', reference.url, reference.title)
-                if reference.url
-                else reference.title,
-            )
-            for reference in references
+                (
+                    reference.label,
+                    format_html('<a href="{}">{}</a>', reference.url, reference.title)
+                    if reference.url
+                    else reference.title,
+                )
+                for reference in references
+            ),
         ),
     )
 
@@ -83,7 +86,7 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     show_facets = admin.ShowFacets.NEVER
     about = ("dimensions", "original_name", "uploaded_by", "uploaded_at", "is_public", "where_used")
-    readonly_fields = ("focal_picker", "crops", *about)
+    readonly_fields = ("focal_picker", "crops", "original_file", *about)
 
     class Media:
         css = {"all": ("css/admin.css", "css/admin-media.css")}
@@ -100,7 +103,9 @@ class ImageAdmin(admin.ModelAdmin):
             (_("Focal point"), {"fields": ("focal_picker", ("focal_x", "focal_y"), "crops")}),
             (None, {"fields": ("alt_text", "caption", "credit")}),
             (_("About the picture"), {"fields": self.about}),
-            (_("Replace the picture"), {"classes": ("collapse",), "fields": ("file",)}),
+            (_("Replace the picture"), {"classes": ("collapse",), "fields": ("file",)})
+            if self.has_change_permission(request, obj)
+            else (_("The picture"), {"fields": ("original_file",)}),
         )
 
     def get_changelist(self, request, **kwargs):
@@ -110,7 +115,9 @@ class ImageAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("upload/", wrap(self.upload_view), name="media_image_upload"),
-            path("file/<path:name>", wrap(self.file_view), name="media_image_file"),
+            # Not behind admin_view: a picture asked for without a staff login answers 403,
+            # not a redirect to the login page, and the browser may keep it for a while.
+            path("file/<path:name>", self.file_view, name="media_image_file"),
             *super().get_urls(),
         ]
 
@@ -203,6 +210,12 @@ class ImageAdmin(admin.ModelAdmin):
             references = usage.references([obj.pk]).get(obj.pk, []) if obj.pk else []
         return describe_references(references)
 
+    @admin.display(description=_("original"))
+    def original_file(self, obj):
+        # The private original, through the staff view: it has no public address.
+        url = StaffFiles().url(obj.file.name)
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or obj.file.name)
+
     @admin.display(description=_("click the part of the picture that matters"))
     def focal_picker(self, obj):
         if not obj.file:
@@ -255,7 +268,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     def file_view(self, request, name):
         return views.private_file(
-            request, name, allowed=lambda request: self.has_view_permission(request)
+            request,
+            name,
+            allowed=lambda request: (
+                self.admin_site.has_permission(request) and self.has_view_permission(request)
+            ),
         )
 
     def describe(self, image):
@@ -264,7 +281,9 @@ class ImageAdmin(admin.ModelAdmin):
             "text": str(image),
             "width": image.width,
             "height": image.height,
-            "thumbnail": image.picture_url("square", 160, private=True),
+            # Renditions are made after the commit; until then the original stands in.
+            "thumbnail": image.picture_url("square", 160, private=True)
+            or StaffFiles().url(image.file.name),
             "change_url": reverse("admin:media_image_change", args=[image.pk]),
         }
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.views.decorators.http import require_safe
 
 from newsroom.views import SAFE_MEDIA_TYPES
 
@@ -16,12 +17,13 @@ from .storage import private_storage
 PRIVATE_CACHE_CONTROL = "private, max-age=600"
 
 
+@require_safe
 def private_file(request, name, *, allowed):
     """A private original or rendition, for staff who may see the library.
 
-    Anonymous visitors are sent to the login page by the admin before this runs; staff
-    without the permission get 403. Only the library's own files are served, as
-    pictures, and no shared cache keeps them.
+    Anyone else gets 403: a visitor without a staff login (and two factors where they are
+    required), and staff without the permission. Only the library's own files are served,
+    as pictures, and no shared cache keeps them.
     """
     if not allowed(request):
         raise PermissionDenied

@@ -58,7 +58,7 @@ def test_sync_makes_a_shown_image_public_and_a_hidden_one_private(
     """Anonymous GET of the public URL: 200 once shown, 404 once the page is unpublished;
     the private URL answers staff only, throughout."""
     private_src = image.picture("hero", private=True).src
-    assert client.get(private_src).status_code == 302  # to the admin login
+    assert client.get(private_src).status_code == 403
     assert admin_client.get(private_src).status_code == 200
 
     shelf.shown.add(image.pk)
