@@ -8,15 +8,14 @@ import json
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
-from newsroom import images
+from newsroom.media.models import Image
 
-from .models import Article, Byline, Section, Tag, plain_text
+from .models import Byline, Section, Tag, plain_text
 
 COMPARED = (
     ("headline", _("Headline")),
@@ -68,8 +67,9 @@ def compare(old_version, new_version):
     Text rows carry word-diff chunks; the hero row the picture and its words on each side;
     the bylines row the names in order on each side.
     """
-    old, new = stored_fields(old_version), stored_fields(new_version)
-    old_hero, new_hero = hero_of(old), hero_of(new)
+    old, new = old_version.field_dict, new_version.field_dict
+    heroes = Image.objects.in_bulk({old.get("hero_id"), new.get("hero_id")} - {None})
+    old_hero, new_hero = hero_of(old, heroes), hero_of(new, heroes)
     old_bylines, new_bylines = bylines_of(old_version), bylines_of(new_version)
     names = dict(
         Author.objects.filter(pk__in={*old_bylines, *new_bylines}).values_list("pk", "name")
@@ -80,7 +80,7 @@ def compare(old_version, new_version):
         {
             "label": _("Hero image"),
             "kind": "hero",
-            "changed": old_hero != new_hero,
+            "changed": _words(old_hero) != _words(new_hero),
             "before": old_hero,
             "after": new_hero,
         },
@@ -105,61 +105,47 @@ def compare(old_version, new_version):
     return rows
 
 
-def hero_of(fields):
-    """The hero a revision names: its picture (None when none, "" when no longer stored)
-    and this story's words for it."""
-    name = _file_name(fields.get("hero_image"))
-    url = None
-    if name:
-        url = default_storage.url(name) if default_storage.exists(name) else ""
+def revised_fields(version):
+    """The revision's fields as stored: a revision kept before a field existed lacks it
+    (the hero was a file before it was a library image), where field_dict gives a default."""
+    return json.loads(version.serialized_data)[0]["fields"]
+
+
+def hero_of(fields, images_by_pk):
+    """The hero a revision names: the library image (None when none) and this story's
+    words for it, with a thumbnail staff can see whether or not the image is public."""
+    image = images_by_pk.get(fields.get("hero_id"))
+    thumbnail = image.picture("square", private=True) if image is not None else None
     return {
-        "name": name,
-        "url": url,
+        "image_id": fields.get("hero_id"),
+        "image": image,
+        "thumbnail": thumbnail,
         "alt": fields.get("hero_alt") or "",
         "caption": fields.get("hero_caption") or "",
         "credit": fields.get("hero_credit") or "",
     }
 
 
-def restore_hero(article, fields):
-    """Point the article at the revision's hero again, with renditions made for it.
+def restore_hero(article, version, fields):
+    """Point the article at the revision's hero image again.
 
-    Renditions are not kept in revisions (they are files, remade when the picture changes),
-    so a picture that comes back gets them again; one whose file is gone is refused.
+    The library keeps the image (articles protect the images they use, and a replaced hero
+    stays in the library), so it comes back with its renditions; the article's save asks the
+    library to make it public again if the article is. A revision kept before heroes were
+    library images leaves the current hero as it is.
     """
-    if "hero_image" not in fields:
+    if "hero" not in revised_fields(version):
         return
-    name = _file_name(fields["hero_image"])
-    if name == article.hero_image.name:
-        return
-    images.delete_renditions_on_commit(article.hero_renditions)
-    article.hero_image = name
-    if name:
-        Article._meta.get_field("hero_image").update_dimension_fields(article, force=True)
-        article.hero_renditions = images.make_renditions(article.hero_image, images.HERO_WIDTHS)
-    else:
-        article.hero_width = article.hero_height = None
-        article.hero_renditions = {}
-
-
-def stored_fields(version):
-    """The revision's fields, or a ValidationError when its hero picture's file is gone
-    (reading the fields opens it)."""
-    name = json.loads(version.serialized_data)[0]["fields"].get("hero_image") or ""
-    if name and not default_storage.exists(name):
+    hero_id = fields.get("hero_id")
+    if hero_id is not None and not Image.objects.filter(pk=hero_id).exists():
         raise ValidationError(
             _(
-                "The hero picture of that revision (%(name)s) is no longer stored, so the "
-                "revision cannot be shown or brought back."
+                "The hero picture of that revision has been deleted from the media library, "
+                "so the revision cannot be brought back. Nothing was restored."
             ),
             code="hero_gone",
-            params={"name": name},
         )
-    return version.field_dict
-
-
-def _file_name(value):
-    return (getattr(value, "name", value) or "") if value else ""
+    article.hero_id = hero_id
 
 
 def bylines_of(version):
@@ -170,6 +156,10 @@ def bylines_of(version):
         if str(line.get("article_id")) == str(version.object_id):
             lines.append((line.get("position") or 0, int(other.object_id), line["author_id"]))
     return [author_id for _position, _pk, author_id in sorted(lines)]
+
+
+def _words(hero):
+    return (hero["image_id"], hero["alt"], hero["caption"], hero["credit"])
 
 
 def restored_comment(version):

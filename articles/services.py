@@ -105,7 +105,7 @@ def restore_revision(*, article: Article, version, by):
     order; one transaction, the version moved on (so an open form is stale), the page cache
     told through the save, and a revision that says where it came from.
     """
-    fields = revisions.stored_fields(version)
+    fields = version.field_dict
     with transaction.atomic(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
         if not workflow.can_edit(by, current):
@@ -114,7 +114,7 @@ def restore_revision(*, article: Article, version, by):
             attname = Article._meta.get_field(name).attname
             if attname in fields:
                 setattr(current, attname, fields[attname])
-        revisions.restore_hero(current, fields)
+        revisions.restore_hero(current, version, fields)
         current.full_clean()
         current.modified_by = by
         current.version = F("version") + 1

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.models import Article
+from newsroom.media.models import Image as LibraryImage
 
 # Draws every real illustration of the demo: about a minute.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -88,7 +88,7 @@ def test_front_page_of_a_fresh_demo_offers_only_renditions_and_weighs_under_a_me
     but not counted. Lazy images are counted as if the reader scrolled to the bottom.
     """
     call_command("seed_demo", stdout=io.StringIO())
-    originals = set(Article.objects.exclude(hero_image="").values_list("hero_image", flat=True))
+    originals = set(LibraryImage.objects.values_list("file", flat=True))
     html = client.get("/").content.decode()
     parser = Pictures()
     parser.feed(html)
