@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_index=False,
-                help_text="A picture from the media library, or a new one uploaded with “+”.",
+                help_text="A picture from the media library (the magnifier opens it), or upload one below.",
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",

@@ -208,7 +208,9 @@ class Article(models.Model):
         related_name="+",
         # Indexed as article_hero_idx, built concurrently on PostgreSQL.
         db_index=False,
-        help_text=_("A picture from the media library, or a new one uploaded with “+”."),
+        help_text=_(
+            "A picture from the media library (the magnifier opens it), or upload one below."
+        ),
     )
     hero_alt = models.CharField(
         _("alt text"),
