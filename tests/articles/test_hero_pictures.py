@@ -14,8 +14,9 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom import images
 from newsroom.media.models import Image
+from tests.admin_forms import change_form_payload
 from tests.articles.test_workflow import change_url, form_data, press
-from tests.factories import ArticleFactory, ImageFactory, image_bytes, image_file
+from tests.factories import ArticleFactory, ImageFactory, UserFactory, image_bytes, image_file
 from tests.markup import Markup
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,37 @@ def test_reader_pages_use_the_kinds_made_for_them(client):
     assert page.first_meta("og:image") == django_settings.SITE_URL + social.largest_url
     assert page.first_meta("twitter:image") == django_settings.SITE_URL + social.largest_url
     assert teaser.src in front
+
+
+def test_an_authors_photo_is_picked_from_the_library_and_shown(
+    client, author, django_capture_on_commit_callbacks
+):
+    """The author form shows the chosen photo; once saved, the author page shows it square."""
+    image = ImageFactory(file=image_file("ines.jpg", size=(640, 640)), alt_text="Ines Varga")
+    client.force_login(UserFactory(username="chief", is_staff=True, is_superuser=True))
+    url = reverse("admin:authors_author_change", args=[author.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, change_form_payload(client, url, photo=str(image.pk)))
+    assert response.status_code == 302
+    assert "image-picker-thumbnail" in client.get(url).content.decode()
+    client.logout()
+
+    image.refresh_from_db()
+    assert image.is_public
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert image.picture("square").src in page
+
+
+def test_the_staff_preview_shows_a_drafts_private_picture(client, editor):
+    draft = ArticleFactory(draft=True, with_image=True)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+    [shown] = [
+        attrs
+        for tag, attrs in Markup(page.content).elements
+        if tag == "img" and "fetchpriority" in attrs
+    ]
+    assert shown["src"] == draft.hero.picture("hero", private=True).src
+    assert client.get(shown["src"]).status_code == 200
+    client.logout()
+    assert client.get(shown["src"]).status_code in (302, 403, 404)
