@@ -424,6 +424,11 @@ class Article(models.Model):
         return self._picture("teaser")
 
     @cached_property
+    def square_picture(self):
+        """The small square thumbnail some listings show on narrow screens."""
+        return self._picture("square")
+
+    @cached_property
     def social_picture(self):
         """The 1.91:1 card for og:image and twitter:image."""
         return self._picture("social")

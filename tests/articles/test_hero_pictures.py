@@ -203,6 +203,7 @@ def test_the_form_shows_the_chosen_picture(client, editor):
 
 def test_reader_pages_use_the_kinds_made_for_them(client):
     article = ArticleFactory(with_image=True)
+    ArticleFactory(is_featured=True)  # the lead: the article above is a top story
     image = article.hero
     image.refresh_from_db()
     hero = image.picture("hero")
@@ -217,6 +218,9 @@ def test_reader_pages_use_the_kinds_made_for_them(client):
     assert page.first_meta("og:image") == django_settings.SITE_URL + social.largest_url
     assert page.first_meta("twitter:image") == django_settings.SITE_URL + social.largest_url
     assert teaser.src in front
+    # The top stories' small thumbnails on narrow screens are square.
+    square = image.picture("square")
+    assert f'<source media="(max-width: 40rem)" srcset="{square.srcset}" sizes="6rem">' in front
 
 
 def test_an_authors_photo_is_picked_from_the_library_and_shown(

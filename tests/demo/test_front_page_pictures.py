@@ -62,7 +62,9 @@ def desktop_pick(image):
     support) loads for this image: from the first <source>, else the <img>'s srcset, the
     narrowest candidate at least as wide as the slot `sizes` gives it (the widest if none
     is); without a srcset, the src."""
-    chosen = image["sources"][0] if image["sources"] else image
+    # A <source> for narrow screens only (media=) is not a desktop's.
+    wide = [source for source in image["sources"] if "media" not in source]
+    chosen = wide[0] if wide else image
     if not chosen.get("srcset"):
         return image["src"]
     width = slot_width(chosen["sizes"])
