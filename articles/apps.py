@@ -8,10 +8,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom import pagecache
 
-        from . import signals
+        from . import pictures, signals
         from .models import next_public_change
 
         signals.connect()
-        pagecache.register_schedule(next_public_change)
+        pictures.register()
+        pagecache.register_schedule(pictures.next_public_change_syncing(next_public_change))
         # Listings page with ?page=, search asks with ?q=.
         pagecache.register_parameters(cached=("page", "q"))

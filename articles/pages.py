@@ -207,7 +207,7 @@ def related_stories(article):
             ),
         )
         .newest_first()
-        .select_related("section")
+        .select_related("section", "hero")
         .defer(*LISTING_DEFERRED)
     )
     candidates = list(candidates)

@@ -60,6 +60,9 @@ def article_for_token(token):
 
 
 def render_preview(request, article, *, shared, unsaved=False):
+    # Staff see pictures that are not public yet through the library's staff-only addresses;
+    # a shared link's reviewer, who has no account, sees only public ones.
+    article.shows_private_pictures = not shared
     # Rendered afresh: a preview shows work in progress, which no cached part may hide.
     context = article_page_context(article, request=request, keep=False)
     context.update(preview=True, shared_preview=shared, unsaved_preview=unsaved)

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications, workflow
+from . import notifications, revisions, workflow
 from .models import Article, Byline, Transition
 
 
@@ -90,22 +90,31 @@ def revoke_preview_links(*, article, by):
 
 
 # What "restore" brings back: the words and their setting. Status, timing and the front-page
-# flag stay as they are now; they belong to the workflow, not to the text.
+# flag stay as they are now; they belong to the workflow, not to the text. The hero picture
+# comes back through restore_hero, with renditions of its own.
 RESTORED_FIELDS = (
     "headline", "slug", "standfirst", "body", "source", "section",
-    "hero_image", "hero_alt", "hero_caption", "hero_credit",
+    "hero_alt", "hero_caption", "hero_credit",
 )  # fmt: skip
 
 
 def restore_revision(*, article: Article, version, by):
-    """Bring an earlier revision's text, topics and bylines back, as a new revision."""
+    """Bring an earlier revision back as it was, as a new revision, the way a save does.
+
+    Text, hero picture and its words, section, tags, related stories and bylines in their
+    order; one transaction, the version moved on (so an open form is stale), the page cache
+    told through the save, and a revision that says where it came from.
+    """
     fields = version.field_dict
     with transaction.atomic(), reversion.create_revision():
         current = Article.objects.select_for_update().get(pk=article.pk)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied
         for name in RESTORED_FIELDS:
             attname = Article._meta.get_field(name).attname
             if attname in fields:
                 setattr(current, attname, fields[attname])
+        revisions.restore_hero(current, version, fields)
         current.full_clean()
         current.modified_by = by
         current.version = F("version") + 1
@@ -115,24 +124,15 @@ def restore_revision(*, article: Article, version, by):
             current.tags.set(fields["tags"])
         if "related_articles" in fields:
             current.related_articles.set(fields["related_articles"])
-        bylines = [
-            other.field_dict
-            for other in version.revision.version_set.all()
-            if other._model is Byline and other.field_dict.get("article_id") == current.pk
-        ]
-        if bylines:
-            current.bylines.all().delete()
-            Byline.objects.bulk_create(
-                Byline(article=current, author_id=line["author_id"], position=line["position"])
-                for line in bylines
-            )
+        current.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=current, author_id=author_id, position=position)
+            for position, author_id in enumerate(revisions.bylines_of(version))
+        )
         reversion.add_to_revision(current)
         for byline in current.bylines.all():
             reversion.add_to_revision(byline)
         reversion.set_user(by)
-        reversion.set_comment(
-            _("Restored the revision of %(date)s")
-            % {"date": timezone.localtime(version.revision.date_created).strftime("%d %b %H:%M")}
-        )
+        reversion.set_comment(revisions.restored_comment(version))
     article.refresh_from_db()
     return current

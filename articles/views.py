@@ -59,7 +59,7 @@ def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
         Article.objects.public()
         .defer("body_text", "search_vector", "rank_vector")
-        .select_related("section"),
+        .select_related("section", "hero"),
         slug=slug,
     )
     published = timezone.localtime(article.first_published_at)

@@ -6,6 +6,7 @@ class AuthorsConfig(AppConfig):
     verbose_name = "Authors"
 
     def ready(self):
-        from . import signals
+        from . import pictures, signals
 
         signals.connect()
+        pictures.register()

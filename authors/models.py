@@ -4,9 +4,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-# A module of plain functions with no models: the picture rules the whole site shares.
-from newsroom import images
-
 
 class AuthorQuerySet(models.QuerySet):
     def active(self):
@@ -29,17 +26,17 @@ class Author(models.Model):
     bio = models.TextField(
         _("biography"), blank=True, help_text=_("Plain text, shown on the author's page.")
     )
-    photo = images.PictureField(
-        _("photo"),
-        upload_to="authors/%Y/",
+    photo = models.ForeignKey(
+        "media.Image",
+        verbose_name=_("photo"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
-        help_text=_("A square JPEG, PNG or WebP of at least 320 pixels; metadata is removed."),
+        related_name="+",
+        # Indexed as author_photo_idx, built concurrently on PostgreSQL.
+        db_index=False,
+        help_text=_("A picture from the media library, shown square: at least 320 pixels."),
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     x_handle = models.CharField(
         _("X handle"), max_length=30, blank=True, help_text=_("Without the @.")
     )
@@ -60,15 +57,10 @@ class Author(models.Model):
         ordering = ["name"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+        indexes = [models.Index(fields=["photo"], name="author_photo_idx")]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.photo_renditions = images.refresh_picture(
-            self.photo, self.photo_renditions, images.PORTRAIT_WIDTHS
-        )
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         # The page lists the author's articles, so the articles app serves it.
@@ -76,7 +68,8 @@ class Author(models.Model):
 
     @cached_property
     def photo_picture(self):
-        return images.Picture.from_renditions(self.photo_renditions) if self.photo else None
+        """The photo, square, or None (none, or not public yet)."""
+        return self.photo.picture("square") if self.photo_id else None
 
     @property
     def x_url(self):

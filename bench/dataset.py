@@ -184,9 +184,7 @@ class ArchiveLoader:
             rng = random.Random(f"{SEED}-archive-{number}")
             story, body, text, words, vectors = self.stories[rng.randrange(len(self.stories))]
             published_at = self.now - ARCHIVE_NEWEST - rng.random() * ARCHIVE_SPAN
-            image, width, height, alt, renditions = (
-                self.images[number % len(self.images)] if self.images else ("", None, None, "", {})
-            )
+            hero_id, alt = self.images[number % len(self.images)] if self.images else (None, "")
             articles.append(
                 Article(
                     slug=archive_slug(number),
@@ -202,13 +200,10 @@ class ArchiveLoader:
                     status=Article.Status.PUBLISHED,
                     published_at=published_at,
                     first_published_at=published_at,
-                    hero_image=image,
-                    hero_width=width,
-                    hero_height=height,
+                    hero_id=hero_id,
                     hero_alt=alt,
-                    hero_renditions=renditions,
-                    hero_caption=story.hero_caption if image else "",
-                    hero_credit=ARCHIVE_CREDIT if image else "",
+                    hero_caption=story.hero_caption if hero_id else "",
+                    hero_credit=ARCHIVE_CREDIT if hero_id else "",
                 )
             )
             bylines.append(pick_bylines(story, rng))
@@ -289,24 +284,19 @@ def archive_stories(any_section):
 
 
 def archive_images():
-    """(name, width, height, alt, renditions) of demo illustrations for the archive to share."""
-    from articles.models import Article
-    from demo.pictures import HERO_SIZE
+    """(library image id, alt text) of the demo's public heroes, for the archive to share.
 
-    rows = (
+    Shared by key: the archive adds no pictures, so it is as fast to load as without them,
+    and its stories show pictures that are public already.
+    """
+    from articles.models import Article
+
+    return list(
         Article.objects.exclude(slug__startswith=ARCHIVE_PREFIX)
-        .exclude(hero_image="")
+        .filter(hero__isnull=False, hero__is_public=True)
         .order_by("slug")
-        .values_list("hero_image", "hero_width", "hero_height", "hero_alt", "hero_renditions")[
-            :ARCHIVE_IMAGES
-        ]
+        .values_list("hero_id", "hero_alt")[:ARCHIVE_IMAGES]
     )
-    # The dimensions must be set: without them ImageField opens the file for every instance.
-    # Demo illustrations are all HERO_SIZE; older rows may lack the numbers.
-    return [
-        (name, width or HERO_SIZE[0], height or HERO_SIZE[1], alt, renditions)
-        for name, width, height, alt, renditions in rows
-    ]
 
 
 def archive_slug(number):

@@ -13,6 +13,7 @@ Authors' photos use the same rules; this module depends on no model, so the auth
 use it without depending on articles' models.
 """
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -43,6 +44,31 @@ FALLBACK_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 
 HERO_WIDTHS = (480, 960, 1600)
 PORTRAIT_WIDTHS = (160, 320)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A shape of rendition: its width-to-height ratio and the widths it is made at."""
+
+    name: str
+    ratio: float
+    widths: tuple
+
+
+# The media library's renditions, each cropped around the picture's focal point.
+KINDS = {
+    kind.name: kind
+    for kind in (
+        # An article's wide picture, at the widths of the article page's srcset.
+        Kind("hero", 16 / 9, HERO_WIDTHS),
+        # A story in a list or a rail.
+        Kind("teaser", 3 / 2, (320, 640)),
+        # Thumbnails and author photos.
+        Kind("square", 1.0, (160, 320, 640)),
+        # The card shown where a story is shared: 1.91:1, 1200 x 628.
+        Kind("social", 1200 / 628, (1200,)),
+    )
+}
 
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
@@ -231,6 +257,72 @@ def make_renditions(field_file, widths, *, storage=None):
     return renditions
 
 
+def focal_crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
+    """(left, top, right, bottom) of the largest ratio-shaped box centred on the focal point.
+
+    As much of the picture as the ratio allows is kept; the box is centred on the focal
+    point (fractions of the width and height, 0.5 the centre) and pushed back inside the
+    picture where it would cross an edge.
+    """
+    if width / height > ratio:
+        box_width, box_height = max(1, min(width, round(height * ratio))), height
+    else:
+        box_width, box_height = width, max(1, min(height, round(width / ratio)))
+    left = _clamp(round(focal_x * width - box_width / 2), 0, width - box_width)
+    top = _clamp(round(focal_y * height - box_height / 2), 0, height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def _clamp(value, low, high):
+    return max(low, min(value, high))
+
+
+def make_kind_renditions(storage, name, *, focal=(0.5, 0.5), prefix, kinds=None):
+    """Renditions of every kind (KINDS) of a stored picture, cropped around its focal point.
+
+    Returns {kind: {format: [{"name", "width", "height"}...]}}, widths increasing, as
+    `make_renditions` records one set. Names carry a hash of the content, so a new crop
+    gets new names and a name can be cached for good; a picture narrower than a width
+    gets its crop at its own size, never upscaled. ``prefix`` starts every name, e.g.
+    "library/renditions/42", so one picture's files are told apart from another's.
+    """
+    kinds = kinds or KINDS.values()
+    with storage.open(name, "rb") as file:
+        image, fmt = _clean_copy(file)
+    if image.mode == "P":
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    made = {}
+    for kind in kinds:
+        box = focal_crop_box(image.width, image.height, kind.ratio, *focal)
+        cropped = image.crop(box)
+        sizes = sorted({min(width, cropped.width) for width in kind.widths})
+        made[kind.name] = {}
+        for target in dict.fromkeys(("WEBP", FALLBACK_FORMAT[fmt])):
+            entries = []
+            for width in sizes:
+                height = max(1, round(cropped.height * width / cropped.width))
+                resized = cropped if width == cropped.width else _resized(cropped, (width, height))
+                data = _encode(resized, target)
+                digest = hashlib.sha256(data).hexdigest()[:16]
+                path = f"{prefix}-{kind.name}-{width}-{digest}.{EXTENSIONS[target]}"
+                # The same content has the same name: a file already there is this file.
+                if not storage.exists(path):
+                    path = storage.save(path, ContentFile(data))
+                entries.append({"name": path, "width": width, "height": height})
+            made[kind.name][target] = entries
+    return made
+
+
+def rendition_names(renditions_by_kind):
+    """Every file name in a {kind: {format: [entries]}} record."""
+    return {
+        entry["name"]
+        for formats in (renditions_by_kind or {}).values()
+        for entries in formats.values()
+        for entry in entries
+    }
+
+
 def _resized(image, size):
     if image.mode == "P":
         image = image.convert("RGBA" if _has_alpha(image) else "RGB")
@@ -277,9 +369,14 @@ class Picture:
     largest_url: str
     largest_width: int
     largest_height: int
+    # Where the picture's focal point lies, for CSS object-position ("30% 70%") when a
+    # rendition of another shape stands in for the one asked for, and a class naming it in
+    # tenths ("focal-3-7") for pages whose Content Security Policy allows no inline style.
+    position: str = "50% 50%"
+    position_class: str = "focal-5-5"
 
     @classmethod
-    def from_renditions(cls, renditions, *, storage=None):
+    def from_renditions(cls, renditions, *, storage=None, focal=(0.5, 0.5)):
         if not renditions:
             return None
         storage = storage or default_storage
@@ -303,4 +400,6 @@ class Picture:
             largest_url=storage.url(largest["name"]),
             largest_width=largest["width"],
             largest_height=largest["height"],
+            position=f"{round(focal[0] * 100, 1):g}% {round(focal[1] * 100, 1):g}%",
+            position_class=f"focal-{round(focal[0] * 10)}-{round(focal[1] * 10)}",
         )

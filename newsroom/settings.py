@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The page cache's record of changes, so none is lost while Redis misses it.
     "newsroom.pagecache",
+    # The media library: images reused by articles and authors, private until published.
+    "newsroom.media",
     "authors",
     "articles",
     "comments",
@@ -326,8 +328,28 @@ MEDIA_ORIGIN = env(
     f"https://{env('S3_CUSTOM_DOMAIN')}" if env("S3_CUSTOM_DOMAIN") else "",
 ).rstrip("/")
 
+# The media library's files until a public page uses them (docs/media.md): a folder that no
+# address maps to, outside MEDIA_ROOT (and outside what nginx serves), or with S3 another
+# prefix of the bucket, kept private and reached through signed links only by the staff view.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media")))
+if MEDIA_STORAGE == "s3":
+    _private_media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_storage["OPTIONS"],
+            "location": env("S3_PRIVATE_PREFIX", "private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+else:
+    _private_media_storage = {"BACKEND": "newsroom.media.storage.PrivateFileSystemStorage"}
+
 STORAGES = {
     "default": _media_storage,
+    "private_media": _private_media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

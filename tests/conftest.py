@@ -4,6 +4,7 @@ from django.core.cache import cache
 from articles import roles as newsroom_roles
 from comments import roles as comment_roles
 from newsroom import pagecache
+from newsroom.media import roles as media_roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -18,6 +19,7 @@ from tests.production import collected_static, production_server  # noqa: F401  
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     return settings.MEDIA_ROOT
 
 
@@ -59,7 +61,9 @@ def reader(client):
 @pytest.fixture
 def roles(db):
     """The newsroom's groups (a data migration makes them; a flushed database needs them back)."""
-    return {**newsroom_roles.setup_roles(), **comment_roles.setup_roles()}
+    groups = {**newsroom_roles.setup_roles(), **comment_roles.setup_roles()}
+    media_roles.setup_roles()
+    return groups
 
 
 def staff_member(roles, role, username):

@@ -75,7 +75,37 @@ def test_newsroom_names_apps_only_in_url_includes():
             assert not any((n or "").split(".")[0] in APPS[1:] for n in names)
 
 
-@pytest.mark.parametrize("package", ("articles", "comments"))
+def _names_in_code(path):
+    """String constants of a module, its docstrings left out: names it may look apps up by."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in docstrings:
+                yield node.value, node.lineno
+
+
+def test_the_media_library_names_no_app():
+    """newsroom.media serves articles and authors without naming them, even by get_model:
+    the apps register their uses of an image with it instead."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} names {value!r}"
+        for path in python_files("newsroom/media")
+        for value, line in _names_in_code(path)
+        for app in APPS[1:]
+        if value == app or value.startswith((f"{app}.", f"{app}_", f"{app}:"))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("package", ("articles", "comments", "newsroom/media"))
 def test_no_import_cycles_inside_an_app(package):
     """No two modules of an app import each other, directly or through others."""
     modules = {module_name(p): p for p in python_files(package)}

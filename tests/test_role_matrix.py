@@ -34,6 +34,7 @@ from articles.models import Article, Redirect, Transition
 from comments.models import DiscussionSettings
 from newsroom import twofactor
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, TagFactory, UserFactory
+from tests.media.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,13 @@ PAGES = {
     "django_tasks_database_dbtaskresult_history": (403, 403, 403, 200, 403),
     "index": (200, 200, 200, 200, 200),
     "jsi18n": (200, 200, 200, 200, 200),
+    "media_image_add": (200, 200, 403, 200, 403),
+    "media_image_change": (200, 200, 403, 200, 403),
+    "media_image_changelist": (200, 200, 403, 200, 403),
+    "media_image_delete": (403, 200, 403, 200, 403),
+    "media_image_file": (200, 200, 403, 200, 403),
+    "media_image_history": (200, 200, 403, 200, 403),
+    "media_image_upload": (200, 200, 403, 200, 403),
     "login": ("302>index", "302>index", "302>index", "302>index", "302>index"),
     "logout": (200, 200, 200, 200, 200),
     "otp_static_staticdevice_add": (403, 403, 403, 200, 403),
@@ -192,6 +200,7 @@ ACTIONS = {
     "comments.comment:restore": (403, "yes", "yes", "yes", 403),
     "comments.discussionsettings:delete_selected": (403, "no", "no", "no", 403),
     "django_tasks_database.dbtaskresult:delete_selected": (403, 403, 403, "no", 403),
+    "media.image:delete_selected": ("no", "yes", 403, "yes", 403),
     "otp_static.staticdevice:delete_selected": (403, 403, 403, "yes", 403),
     "otp_totp.totpdevice:delete_selected": (403, 403, 403, "yes", 403),
 }
@@ -284,6 +293,8 @@ def world(people, settings):
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             username="someone", ip_address="192.0.2.1", user_agent=""
         ),
+        # The writer's own picture: writers change their own, editors any.
+        "media.image": ImageFactory(uploaded_by=writer),
         # Someone else's devices: the roles' own log-ins stay as they are.
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=colleague, name="phone"),
         "otp_static.staticdevice": StaticDevice.objects.create(user=colleague, name="codes"),
@@ -343,6 +354,7 @@ def page_request(name, world):
         "articles_article_compare": ("get", [article.pk], {"from": first.pk, "to": second.pk}),
         "articles_article_restore": ("post", [article.pk, first.pk], {}),
         "comments_comment_reply": ("get", [comment.pk], None),
+        "media_image_file": ("get", [], None),
         "auth_user_password_change": ("get", [objects["auth.user"].pk], None),
         "otp_totp_totpdevice_config": ("get", [objects["otp_totp.totpdevice"].pk], None),
         "otp_totp_totpdevice_qrcode": ("get", [objects["otp_totp.totpdevice"].pk], None),
@@ -365,6 +377,9 @@ def page_request(name, world):
             return method, reverse("admin:app_list", kwargs={"app_label": "articles"}), data
         if name == "autocomplete":
             return method, reverse("admin:autocomplete"), data
+        if name == "media_image_file":
+            picture = objects["media.image"].file.name
+            return method, reverse(f"admin:{name}", kwargs={"name": picture}), data
         if name == "view_on_site":
             from django.contrib.contenttypes.models import ContentType
 

@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from newsroom.media.picker import picker_for
+
 from .. import autosave, presence, preview, revisions, services, workflow
 from ..models import Article
 from ..paginator import EstimatedCountPaginator
@@ -28,6 +30,7 @@ from .columns import article_list_columns
 from .filters import AuthorFilter, MineFilter, ScheduleFilter
 from .forms import ArticleAdminForm, MoveRefused
 from .inlines import BylineInline, CorrectionInline
+from .pictures import library_image
 from .unsaved import render_unsaved_preview
 
 
@@ -50,6 +53,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("tags", "related_articles")
+    raw_id_fields = ("hero",)
     inlines = (BylineInline, CorrectionInline)
     actions = ("submit_selected", "publish_selected", "unpublish_selected")
     # Counting 100,000 rows on every page costs more than the list itself.
@@ -61,7 +65,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ("headline", "slug", "section", "standfirst", "body", "source")}),
         (
             _("Hero image"),
-            {"fields": ("hero_image", "hero_alt", "hero_caption", "hero_credit")},
+            {"fields": ("hero", "hero_upload", "hero_alt", "hero_caption", "hero_credit")},
         ),
         (
             _("Publishing"),
@@ -87,6 +91,11 @@ class ArticleAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("css/admin.css",)}
         js = ("js/admin-workflow.js", "js/admin-desk.js", "js/admin-aids.js")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "hero":
+            kwargs["widget"] = picker_for(self, db_field)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
@@ -158,6 +167,15 @@ class ArticleAdmin(admin.ModelAdmin):
             # The form checked the stored version under a row lock held until this save.
             obj.version = form.stored_version + 1
         obj.modified_by = request.user
+        upload = form.cleaned_data.get("hero_upload")
+        if upload:
+            obj.hero = library_image(
+                upload,
+                by=request.user,
+                alt_text=obj.hero_alt,
+                caption=obj.hero_caption,
+                credit=obj.hero_credit,
+            )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

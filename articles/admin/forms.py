@@ -1,5 +1,7 @@
 """The article change form: the body editor, the version it was opened at, the move it asks for."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,6 +9,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
+from PIL import Image as PILImage
+
+from newsroom import images
+from newsroom.media.validators import check_hero_size
 
 from .. import workflow
 from ..models import Article
@@ -42,6 +48,10 @@ BODY_EDITOR = {
 }
 
 
+# The story's words for its picture, and the library's defaults for them.
+HERO_WORDS = (("hero_alt", "alt_text"), ("hero_caption", "caption"), ("hero_credit", "credit"))
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The change form, with the version it was opened at, to refuse overwriting a newer save.
 
@@ -67,6 +77,12 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": _("Please give a valid time, for example 2026-05-01 09:30.")},
+    )
+
+    hero_upload = images.PictureFormField(
+        label=_("or upload a new picture"),
+        required=False,
+        help_text=_("It joins the media library with this story's alt text, caption and credit."),
     )
 
     # Set by ArticleAdmin.get_form: who is saving, to check the move they ask for.
@@ -102,8 +118,49 @@ class ArticleAdminForm(forms.ModelForm):
     def move(self):
         return workflow.MOVES.get(self.move_name)
 
+    def clean_hero(self):
+        image = self.cleaned_data.get("hero")
+        # A newly chosen picture must be large enough; one chosen before the limit stays.
+        if image is not None and image.pk != self.instance.hero_id:
+            check_hero_size(image)
+        return image
+
+    def clean_hero_upload(self):
+        upload = self.cleaned_data.get("hero_upload")
+        if upload:
+            with PILImage.open(upload) as picture:
+                check_hero_size(SimpleNamespace(width=picture.width, height=picture.height))
+            upload.seek(0)
+        return upload
+
+    def _clean_hero_words(self, cleaned):
+        """A picture from the library lends its words to fields left empty."""
+        if cleaned.get("hero_upload") and cleaned.get("hero"):
+            self.add_error(
+                "hero_upload",
+                ValidationError(
+                    _("Choose a picture from the library or upload a new one, not both."),
+                    code="two_heroes",
+                ),
+            )
+        if cleaned.get("hero_upload") and not (cleaned.get("hero_alt") or "").strip():
+            self.add_error(
+                "hero_alt",
+                ValidationError(
+                    _("Describe the image for readers who cannot see it."), code="required"
+                ),
+            )
+        image = cleaned.get("hero")
+        if image is None:
+            return
+        for field, source in HERO_WORDS:
+            if field in self.fields and not (cleaned.get(field) or "").strip():
+                limit = Article._meta.get_field(field).max_length
+                cleaned[field] = getattr(image, source)[:limit]
+
     def clean(self):
         cleaned = super().clean()
+        self._clean_hero_words(cleaned)
         stored = None
         if self.instance.pk:
             # The lock is held until the admin's transaction ends, after the save, so a

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import images, pagecache, sanitize
+from newsroom import pagecache, sanitize
 
 from .. import conf
 
@@ -86,9 +86,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def for_listing(self):
-        """Everything a teaser shows (section, bylines) in a fixed number of queries."""
+        """Everything a teaser shows (section, picture, bylines) in a fixed number of queries."""
         return (
-            self.select_related("section")
+            self.select_related("section", "hero")
             .prefetch_related(prefetch_bylines())
             .defer(*LISTING_DEFERRED)
         )
@@ -199,24 +199,27 @@ class Article(models.Model):
         help_text=_("Shown first under the article; the rest come from the same tags."),
     )
 
-    hero_image = images.PictureField(
-        _("hero image"),
-        upload_to="articles/%Y/%m/",
+    hero = models.ForeignKey(
+        "media.Image",
+        verbose_name=_("hero image"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="hero_width",
-        height_field="hero_height",
-        help_text=_("A JPEG, PNG, WebP or GIF (first frame) of up to 20 MB and 50 megapixels, "
-                    "ideally at least 1600 pixels wide. Its metadata (camera, GPS) is removed."),
-    )  # fmt: skip
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Made once when the image changes: {"WEBP": [{"name", "width", "height"}, ...], ...}.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+        related_name="+",
+        # Indexed as article_hero_idx, built concurrently on PostgreSQL.
+        db_index=False,
+        help_text=_(
+            "A picture from the media library (the magnifier opens it), or upload one below."
+        ),
+    )
     hero_alt = models.CharField(
         _("alt text"),
         max_length=250,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it. Required with an image."),
+        help_text=_(
+            "What the image shows in this story, for readers who cannot see it. Required "
+            "with an image; the library's alt text when left empty."
+        ),
     )
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
     hero_credit = models.CharField(
@@ -319,6 +322,8 @@ class Article(models.Model):
                 fields=["is_featured", "status", "-published_at"],
                 name="article_featured_pub_idx",
             ),
+            # Where an image is used, and the check that keeps a used image from deletion.
+            models.Index(fields=["hero"], name="article_hero_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -327,7 +332,7 @@ class Article(models.Model):
                 violation_error_message=_("A published article needs a publication time."),
             ),
             models.CheckConstraint(
-                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                condition=Q(hero__isnull=True) | ~Q(hero_alt=""),
                 name="article_hero_has_alt",
                 violation_error_message=_("Describe the hero image in its alt text."),
             ),
@@ -348,9 +353,6 @@ class Article(models.Model):
         ):
             setattr(self, field, sanitize.strip_control_characters(getattr(self, field)))
         self.body = sanitize.clean_article_html(self.body)
-        self.hero_renditions = images.refresh_picture(
-            self.hero_image, self.hero_renditions, images.HERO_WIDTHS
-        )
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
         # The date in the URL is that of first publication: fixed once the article has been
@@ -380,7 +382,7 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.hero_image and not self.hero_alt.strip():
+        if self.hero_id and not self.hero_alt.strip():
             errors["hero_alt"] = ValidationError(
                 _("Describe the image for readers who cannot see it."), code="required"
             )
@@ -403,10 +405,33 @@ class Article(models.Model):
             and (self.expires_at is None or self.expires_at > now)
         )
 
+    # Set on an article shown to staff (the preview): its pictures come from the library's
+    # staff-only addresses while they are not public.
+    shows_private_pictures = False
+
+    def _picture(self, kind):
+        if not self.hero_id:
+            return None
+        return self.hero.picture(kind, private=self.shows_private_pictures)
+
     @cached_property
     def hero_picture(self):
-        """The hero's renditions for <picture>, or None before they have been made."""
-        return images.Picture.from_renditions(self.hero_renditions) if self.hero_image else None
+        """The hero for the article page, or None (none, or not public yet)."""
+        return self._picture("hero")
+
+    @cached_property
+    def teaser_picture(self):
+        return self._picture("teaser")
+
+    @cached_property
+    def square_picture(self):
+        """The small square thumbnail some listings show on narrow screens."""
+        return self._picture("square")
+
+    @cached_property
+    def social_picture(self):
+        """The 1.91:1 card for og:image and twitter:image."""
+        return self._picture("social")
 
     @property
     def is_scheduled(self):
@@ -563,7 +588,7 @@ def search_vector():
 # (status and version move only through transitions, so restoring never touches them).
 REVISED_FIELDS = (
     "headline", "slug", "standfirst", "body", "source", "section", "tags", "related_articles",
-    "hero_image", "hero_alt", "hero_caption", "hero_credit", "is_featured", "published_at",
+    "hero", "hero_alt", "hero_caption", "hero_credit", "is_featured", "published_at",
     "updated_at", "expires_at", "comments_enabled", "comments_close_at", "modified_by",
 )  # fmt: skip
 reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))

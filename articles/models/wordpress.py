@@ -19,6 +19,8 @@ class WordPressLink(models.Model):
         TAG = "tag", _("tag")
         POST = "post", _("post")
         ATTACHMENT = "attachment", _("attachment")
+        # The media library's image made of an attachment used as a hero.
+        IMAGE = "image", _("library image")
         COMMENT = "comment", _("comment")
         USER = "user", _("staff account")
 

@@ -65,8 +65,6 @@ def article_json_ld(article):
             "url": settings.SITE_URL + "/",
         },
     }
-    if article.hero_picture:
-        data["image"] = [settings.SITE_URL + article.hero_picture.largest_url]
-    elif article.hero_image:
-        data["image"] = [settings.SITE_URL + article.hero_image.url]
+    if article.social_picture:
+        data["image"] = [settings.SITE_URL + article.social_picture.largest_url]
     return sanitize.json_ld(data)

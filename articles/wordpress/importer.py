@@ -26,7 +26,6 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.urls import reverse
@@ -522,12 +521,10 @@ class ImportRun:
         name = self._picture_name(info.post_id)
         if name is None or self.dry_run:
             return
-        with default_storage.open(name, "rb") as stored:
-            data = stored.read()
-        article.hero_image = ContentFile(data, name=name.rsplit("/", 1)[-1])
         # Alt text is required with a picture: the attachment's, else its title, else the
         # headline.
         alt = info.alt or info.title or article.headline
+        article.hero = media.library_image(run=self, info=info, stored_name=name, alt=alt)
         article.hero_alt = Truncator(alt).chars(250)
         article.hero_caption = Truncator(info.caption).chars(300)
         article.hero_credit = Truncator(info.credit).chars(120)

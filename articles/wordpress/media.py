@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
 from newsroom import images
+from newsroom.media.models import Image
 
 from ..models import WordPressLink
 from .content import UPLOADS_PATH
@@ -141,6 +142,37 @@ def import_attachment(*, run, info: AttachmentInfo) -> str:
     )
     run.summary.counts["pictures imported"] += 1
     return name
+
+
+def library_image(*, run, info: AttachmentInfo, stored_name: str, alt: str) -> Image:
+    """The media library's image of an attachment, made on first use from its stored picture.
+
+    Keyed by the attachment's WordPress id (a WordPressLink of kind "image"), so a second
+    import reuses the image, words and all, rather than adding it again.
+    """
+    key = str(info.post_id)
+    link = WordPressLink.objects.filter(
+        site=run.site, kind=WordPressLink.Kind.IMAGE, key=key
+    ).first()
+    image = Image.objects.filter(pk=link.object_id).first() if link is not None else None
+    if image is not None:
+        return image
+    with default_storage.open(stored_name, "rb") as stored:
+        data = stored.read()
+    image = Image(
+        file=ContentFile(data, name=PurePosixPath(stored_name).name),
+        alt_text=alt[:300],
+        caption=info.caption[:500],
+        credit=info.credit[:200],
+    )
+    image.save()
+    WordPressLink.objects.update_or_create(
+        site=run.site,
+        kind=WordPressLink.Kind.IMAGE,
+        key=key,
+        defaults={"object_id": image.pk, "stored_name": stored_name},
+    )
+    return image
 
 
 def read_picture(*, run, info: AttachmentInfo) -> ContentFile:

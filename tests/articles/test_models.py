@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, Byline, plain_text
-from tests.factories import ArticleFactory, AuthorFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_reading_time_is_whole_minutes_at_230_words_and_at_least_one(words, minu
 
 def test_hero_image_without_alt_text_is_refused_on_hero_alt():
     article = ArticleFactory.build(
-        section=ArticleFactory().section, hero_image=image_file(), hero_alt="  "
+        section=ArticleFactory().section, hero=ImageFactory(), hero_alt="  "
     )
     with pytest.raises(ValidationError) as caught:
         article.full_clean()
@@ -71,7 +71,7 @@ def test_hero_image_without_alt_text_is_refused_on_hero_alt():
 
 def test_hero_image_with_alt_text_is_accepted():
     article = ArticleFactory.build(
-        section=ArticleFactory().section, hero_image=image_file(), hero_alt="Cranes at dawn"
+        section=ArticleFactory().section, hero=ImageFactory(), hero_alt="Cranes at dawn"
     )
     article.full_clean()
 

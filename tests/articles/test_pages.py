@@ -477,10 +477,13 @@ def test_search_page_is_kept_out_of_search_engines(client, newsroom):
 def test_article_page_describes_the_article_to_search_engines(client, newsroom):
     story = newsroom.story
     markup = Markup(client.get(story.get_absolute_url()).content)
-    # The largest rendition in the original format (a small picture's own width).
-    image_url = django_settings.SITE_URL + story.hero_picture.largest_url
-    assert image_url.endswith("/renditions/hero-160.jpg")
-    assert markup.first_meta("og:image:width") == "160"
+    # The social card (1.91:1): its largest rendition in the original format.
+    story.hero.refresh_from_db()
+    card = story.hero.picture("social")
+    image_url = django_settings.SITE_URL + card.largest_url
+    assert "/renditions/" in image_url and image_url.endswith(".jpg")
+    assert round(card.largest_width / card.largest_height, 2) == 1.91
+    assert markup.first_meta("og:image:width") == str(card.largest_width)
     assert markup.first_meta("description") == story.standfirst
     assert markup.first_meta("og:type") == "article"
     assert markup.first_meta("og:title") == story.headline
@@ -553,25 +556,24 @@ def test_article_page_shows_the_whole_story(client, newsroom):
         content
     )
     hero = [attrs for tag, attrs in markup.elements if tag == "img" and "fetchpriority" in attrs]
-    media = django_settings.MEDIA_URL + "articles/2026/03/renditions/"
+    story.hero.refresh_from_db()
+    picture = story.hero.picture("hero")
     assert hero == [
         {
-            "src": media + "hero-160.jpg",
-            "srcset": media + "hero-160.jpg 160w",
+            "src": picture.src,
+            "srcset": picture.srcset,
             "sizes": "(max-width: 46rem) 100vw, 46rem",
             "alt": "Cranes over the harbour at dawn",
-            "width": "160",
-            "height": "90",
+            "width": str(picture.width),
+            "height": str(picture.height),
             "fetchpriority": "high",
         }
     ]
+    assert picture.src.startswith(django_settings.MEDIA_URL + "library/renditions/")
+    [(webp, srcset)] = picture.sources
     assert (
         "source",
-        {
-            "type": "image/webp",
-            "srcset": media + "hero-160.webp 160w",
-            "sizes": "(max-width: 46rem) 100vw, 46rem",
-        },
+        {"type": webp, "srcset": srcset, "sizes": "(max-width: 46rem) 100vw, 46rem"},
     ) in markup.elements
     assert (
         "<figcaption>The harbour front, where building starts in spring. "
@@ -611,4 +613,5 @@ def test_the_front_pages_lead_picture_alone_is_fetched_first(client, section):
     markup = Markup(client.get("/").content)
     first = [attrs for tag, attrs in markup.elements if tag == "img" and "fetchpriority" in attrs]
     assert len(first) == 1
-    assert lead.hero_renditions["JPEG"][0]["name"] in first[0]["srcset"]
+    lead.hero.refresh_from_db()
+    assert lead.hero.renditions["teaser"]["JPEG"][0]["name"] in first[0]["srcset"]

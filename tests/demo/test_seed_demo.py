@@ -4,12 +4,14 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
 from demo import pictures
+from newsroom.media.models import Image as LibraryImage
 
 pytestmark = pytest.mark.django_db
 
@@ -71,18 +73,26 @@ def test_seed_demo_builds_a_newsroom_once_and_prints_the_editor_login(client, pr
 @pytest.mark.usefixtures("quick_illustrations")
 def test_seed_demo_makes_the_renditions_of_every_picture_even_for_an_older_demo():
     seed()
-    heroes = Article.objects.exclude(hero_image="")
-    photos = Author.objects.exclude(photo="")
+    heroes = Article.objects.filter(hero__isnull=False)
+    photos = Author.objects.filter(photo__isnull=False)
     assert heroes.count() >= 60 and photos.count() >= 8
-    assert not heroes.filter(hero_renditions={}).exists()
-    assert not photos.filter(photo_renditions={}).exists()
+    pictures = LibraryImage.objects.filter(
+        Q(pk__in=heroes.values("hero")) | Q(pk__in=photos.values("photo"))
+    )
+    assert not pictures.filter(renditions={}).exists()
+    # Published stories' pictures and every author's photo are public.
+    assert not pictures.filter(is_public=False, pk__in=photos.values("photo")).exists()
+    assert pictures.filter(is_public=True, pk__in=heroes.public().values("hero")).count() == (
+        heroes.public().values("hero").distinct().count()
+    )
 
-    # A demo loaded before the seed made renditions gets them on the next run.
-    heroes.update(hero_renditions={})
-    photos.update(photo_renditions={})
+    # A demo loaded before the seed made renditions gets them on the next run, and a second
+    # run adds no picture to the library.
+    count = LibraryImage.objects.count()
+    pictures.update(renditions={})
     seed()
-    assert not heroes.filter(hero_renditions={}).exists()
-    assert not photos.filter(photo_renditions={}).exists()
+    assert not pictures.filter(renditions={}).exists()
+    assert LibraryImage.objects.count() == count
 
 
 def test_demo_illustrations_are_jpeg_images_of_the_expected_size():

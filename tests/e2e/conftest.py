@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from tests.factories import (  # noqa: E402
     ArticleFactory,
     AuthorFactory,
+    ImageFactory,
     SectionFactory,
     TagFactory,
     image_file,
@@ -126,7 +127,9 @@ def newsroom(db):
             job_title=title,
             bio=f"{name} joined the paper in 2016 and writes about {beat}.",
             x_handle=name.split()[0].lower() + "news",
-            photo=photo(f"{name.split()[0].lower()}.jpg", color, size=(400, 400)),
+            photo=ImageFactory(
+                file=photo(f"{name.split()[0].lower()}.jpg", color, size=(400, 400)), alt_text=name
+            ),
         )
         for name, title, beat, color in [
             ("Amara Osei", "Chief reporter", "cities and housing", (150, 110, 90)),
@@ -235,7 +238,7 @@ def newsroom(db):
     articles = [
         ArticleFactory(
             with_image=True,
-            hero_image=photo(f"story-{i}.jpg", palette[i % len(palette)]),
+            hero=ImageFactory(file=photo(f"story-{i}.jpg", palette[i % len(palette)])),
             headline=headline,
             slug=f"story-{i}",
             standfirst=standfirst,

@@ -20,7 +20,8 @@ from articles.models import Article, Byline, Correction, Section, Tag
 from authors.models import Author
 from comments import roles as comment_roles
 from demo import newsroom, pictures
-from newsroom import images
+from newsroom.media import publicity, renditions
+from newsroom.media.models import Image
 
 # Every generated name, number and picture follows from this seed, so a second run finds the
 # rows of the first by their slugs. Changing it would add a second, different set of articles.
@@ -108,10 +109,12 @@ class Command(BaseCommand):
                     "is_agency": spec.is_agency,
                 },
             )
-            render = partial(pictures.render_portrait, spec.name, spec.colour)
-            if not spec.is_agency and attach_image(author, "photo", f"{spec.slug}.jpg", render):
-                author.save()
-            add_renditions(author, "photo", "photo_renditions", images.PORTRAIT_WIDTHS)
+            if not spec.is_agency:
+                render = partial(pictures.render_portrait, spec.name, spec.colour)
+                photo = library_picture(f"{spec.slug}.jpg", render, alt_text=spec.name)
+                if author.photo_id != photo.pk:
+                    author.photo = photo
+                    author.save()
             authors[spec.slug] = author
         return sections, tags, authors
 
@@ -142,7 +145,8 @@ class Command(BaseCommand):
                 )
                 if not is_new:
                     # Renditions only: a demo loaded before the seed made them gets them now.
-                    add_renditions(article, "hero_image", "hero_renditions", images.HERO_WIDTHS)
+                    if article.hero_id and not article.hero.renditions:
+                        renditions.rebuild_now(article.hero)
                     continue
                 Byline.objects.bulk_create(
                     Byline(article=article, author=authors[slug], position=position)
@@ -150,10 +154,23 @@ class Command(BaseCommand):
                 )
                 article.tags.set([tags[slug] for slug in spec.tags])
                 render = partial(pictures.render_hero, spec.image_seed)
-                if attach_image(article, "hero_image", f"demo-{spec.slug}.jpg", render):
-                    article.save()
-                add_renditions(article, "hero_image", "hero_renditions", images.HERO_WIDTHS)
+                article.hero = library_picture(
+                    f"demo-{spec.slug}.jpg",
+                    render,
+                    alt_text=article.hero_alt,
+                    caption=article.hero_caption,
+                    credit=article.hero_credit,
+                    by=editor,
+                )
+                # Saved after commit, the library makes the pictures of published stories
+                # public.
+                article.save()
                 created += 1
+        # Each save asks the library after commit; asked here too, so that a seed run inside
+        # a transaction (a test's) shows its pictures as well.
+        shown = Article.objects.filter(hero__isnull=False).values_list("hero", flat=True)
+        photos = Author.objects.filter(photo__isnull=False).values_list("photo", flat=True)
+        publicity.sync({*shown, *photos})
         self.stdout.write(
             f"Demo articles: {created} created, {len(specs) - created} already there."
         )
@@ -181,33 +198,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Corrections: {added} added.")
 
 
-def attach_image(instance, field_name, filename, render):
-    """Give `instance` a generated image in its ImageField unless it has one already.
-
-    The file name is deterministic, so a file left by an earlier run (say, before the
-    database was reset) is reused rather than drawn again. Returns True if the field changed.
-    """
-    file = getattr(instance, field_name)
-    if file:
-        return False
-    name = file.field.generate_filename(instance, filename)
-    if file.storage.exists(name):
-        setattr(instance, field_name, name)  # ImageField reads the dimensions from the file
-    else:
-        # Named, because Django reads the dimensions from this object, and treats a file
-        # without a name as no file at all.
-        file.save(filename, ContentFile(render(), name=filename), save=False)
-    return True
-
-
-def add_renditions(instance, picture, field, widths):
-    """Make the renditions of `instance`'s picture if it has none, as an upload in the admin
-    would have them: pages then offer readers resized copies, never the full-size original.
-
-    Stored with update(), as make_renditions does: new renditions are not an edit of the row.
-    """
-    if not getattr(instance, picture) or getattr(instance, field):
-        return
-    renditions = images.make_renditions(getattr(instance, picture), widths)
-    type(instance).objects.filter(pk=instance.pk).update(**{field: renditions})
-    setattr(instance, field, renditions)
+def library_picture(filename, render, *, by=None, **words):
+    """The media library's picture uploaded as `filename`, drawn and added if not there yet,
+    with its renditions made at once (the demo does not wait for a worker)."""
+    image = Image.objects.filter(original_name=filename).order_by("pk").first()
+    if image is None:
+        image = Image(file=ContentFile(render(), name=filename), uploaded_by=by, **words)
+        image.save()
+    if not image.renditions:
+        renditions.rebuild_now(image)
+    return image

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from articles.models import Article, Redirect, WordPressLink
+from newsroom.media.models import Image as LibraryImage
 
 from .builder import BASE_URL, WXRItem
 from .test_importer import HARBOUR, export, run
@@ -87,20 +88,31 @@ def items_with_pictures():
     ]
 
 
-def test_featured_images_become_heroes_with_alt_caption_and_credit(tmp_path, uploads, client):
-    out, err = run(export(tmp_path, items=items_with_pictures()), "--media-from", str(uploads))
+def test_featured_images_become_heroes_with_alt_caption_and_credit(
+    tmp_path, uploads, client, django_capture_on_commit_callbacks
+):
+    """Each becomes a library image with the attachment's words; the published story's
+    picture is public once the import has committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        out, err = run(export(tmp_path, items=items_with_pictures()), "--media-from", str(uploads))
     story = Article.objects.get(slug="harbour-reopens")
-    assert story.hero_image and story.hero_alt == "Boats at the quay"
+    assert story.hero and story.hero_alt == "Boats at the quay"
     assert story.hero_caption == "The quay at dawn." and story.hero_credit == "Ola Foto"
-    assert (story.hero_width, story.hero_height) == (64, 40)
-    assert story.hero_renditions["WEBP"]
+    image = story.hero
+    assert (image.width, image.height) == (64, 40)
+    assert (image.alt_text, image.caption, image.credit) == (
+        "Boats at the quay",
+        "The quay at dawn.",
+        "Ola Foto",
+    )
+    assert image.renditions["hero"]["WEBP"] and image.is_public
     page = client.get(story.get_absolute_url()).content.decode()
     assert 'alt="Boats at the quay"' in page and "The quay at dawn." in page
     # Without alt text, the attachment's title stands in.
     assert Article.objects.get(slug="untitled").hero_alt == "quay.jpg"
     # A file that is no picture is reported; its post is imported without a hero.
     quiet = Article.objects.get(slug="quiet-quay")
-    assert not quiet.hero_image
+    assert quiet.hero is None
     assert "attachment 22" in err and "not a JPEG, PNG, WebP or GIF" in err
     assert "pictures failed: 1" in out
 
@@ -125,16 +137,19 @@ def test_a_second_run_stores_no_picture_twice(tmp_path, uploads):
     path = export(tmp_path, items=items_with_pictures())
     run(path, "--media-from", str(uploads))
     stored = sorted(default_storage.listdir("imported/old-site.example/2024/03")[1])
-    heroes = dict(Article.objects.values_list("slug", "hero_image"))
+    heroes = dict(Article.objects.values_list("slug", "hero_id"))
+    images = LibraryImage.objects.count()
     out, _err = run(path, "--media-from", str(uploads))
     assert sorted(default_storage.listdir("imported/old-site.example/2024/03")[1]) == stored
-    assert dict(Article.objects.values_list("slug", "hero_image")) == heroes
+    # The same library images, none added.
+    assert dict(Article.objects.values_list("slug", "hero_id")) == heroes
+    assert LibraryImage.objects.count() == images
     assert "articles unchanged: 3" in out
 
 
 def test_without_a_picture_source_attachments_are_reported(tmp_path):
     out, _err = run(export(tmp_path, items=items_with_pictures()))
-    assert not Article.objects.exclude(hero_image="").exists()
+    assert not Article.objects.filter(hero__isnull=False).exists()
     assert "attachments left out: 4" in out
     assert '#21 "ferry.png": an attachment, and no --media-from or --media-base-url' in out
 
@@ -186,7 +201,7 @@ def test_a_picture_address_that_answers_404_is_reported(tmp_path, picture_server
         attachment(30, "missing.jpg"),
     ]
     out, err = run(export(tmp_path, items=items), "--media-base-url", picture_server)
-    assert Article.objects.get(slug="lost").hero_image == ""
+    assert Article.objects.get(slug="lost").hero is None
     assert "answered 404" in err and "articles created: 1" in out
 
 

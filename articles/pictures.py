@@ -1,0 +1,78 @@
+"""The articles' use of library images: an article's hero is public while the article is.
+
+The use is registered with the library (newsroom.media.usage) when the app is ready, and
+every change that moves it asks the library, after commit, to make the images concerned
+public or private (newsroom.media.publicity.sync): a save that replaces the hero, a
+transition, a deletion, and the moments nobody acts on (a scheduled article going live, an
+article expiring), caught by the page cache's schedule.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from newsroom import pagecache
+from newsroom.media import publicity, usage
+from newsroom.media.follow import follow
+
+USE = "article-hero"
+_LAST_DUE_KEY = "articles:pictures:due-until"
+DUE_LOOKBACK = datetime.timedelta(days=1)
+
+
+def register() -> None:
+    from .models import Article
+
+    usage.register(
+        usage.ForeignKeyUse(
+            name=USE,
+            model=f"{Article._meta.app_label}.{Article.__name__}",
+            field="hero",
+            label=_("Hero of"),
+            public=lambda articles: articles.public(),
+            pages=lambda article: [pagecache.SITE, pagecache.article(article.pk)],
+        )
+    )
+    # Any save may publish or withdraw the article, so each one asks about its hero.
+    follow(Article, "hero", on_every_save=True)
+
+
+def sync_due(now=None) -> None:
+    """Heroes of the articles that went live or expired since the last look, by themselves."""
+    from .models import Article
+
+    now = now or timezone.now()
+    # The first look goes back a day; `sync_image_publicity` catches anything older.
+    since = cache.get(_LAST_DUE_KEY) or now - DUE_LOOKBACK
+    moments = Q(published_at__gt=since, published_at__lte=now) | Q(
+        expires_at__gt=since, expires_at__lte=now
+    )
+    ids = list(
+        Article.objects.filter(moments, status=Article.Status.PUBLISHED, hero__isnull=False)
+        .values_list("hero_id", flat=True)
+        .distinct()
+    )
+    if ids:
+        publicity.sync(ids)
+    cache.set(_LAST_DUE_KEY, now, timeout=None)
+
+
+@task
+def sync_due_task():
+    sync_due()
+
+
+def next_public_change_syncing(next_public_change):
+    """The page cache's schedule, which also catches the pictures up whenever it is asked:
+    that is when a scheduled moment has passed (or the cache forgot the next one)."""
+
+    def schedule(now=None):
+        transaction.on_commit(sync_due_task.enqueue)
+        return next_public_change(now)
+
+    return schedule
