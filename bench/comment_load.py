@@ -492,12 +492,16 @@ def scenario(name, *, args, urls, postgres, redis, round_number):
     )
     run.numbers_done = lambda: all(not t.is_alive() for t in threads)
     record = {}
-    threads = [threading.Thread(target=client, args=(run, n)) for n in range(args.clients)]
+    # Daemons, joined a second at a time: Ctrl-C stops the run and its services at once.
+    threads = [
+        threading.Thread(target=client, args=(run, n), daemon=True) for n in range(args.clients)
+    ]
     striker = None
     if name != "calm":
         striker = threading.Thread(
             target=strike,
             args=(name, run),
+            daemon=True,
             kwargs={
                 "at": int(args.comments * args.fault_at),
                 "postgres": postgres,
@@ -513,7 +517,8 @@ def scenario(name, *, args, urls, postgres, redis, round_number):
     if striker:
         striker.start()
     for thread in threads:
-        thread.join()
+        while thread.is_alive():
+            thread.join(timeout=1)
     elapsed = time.monotonic() - started
     if striker:
         striker.join()
