@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -102,6 +103,42 @@ def test_flood_limits_hold_for_posts_sent_at_once_from_one_address(article):
     statuses = post_at_once(article, submissions, address=lambda n: "203.0.113.5")
     assert Comment.objects.count() == 3
     assert statuses == Counter({302: 3, 429: THREADS - 3})
+
+
+@pytest.fixture
+def database_cache(settings):
+    """Django's database cache, whose incr() reads the count and writes it back.
+
+    Redis and the in-process cache count atomically, so with them a burst was held to the
+    cap even before posts were serialized; this cache is not, and shows that the lock held
+    around the checks and the insert is what keeps the count.
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_races_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS test_races_cache")
+
+
+def test_flood_limits_hold_at_once_with_a_cache_that_counts_by_read_and_write(
+    article, database_cache
+):
+    DiscussionSettings(rate_limit_seconds=0, hourly_cap=3, auto_approve_known=True).save()
+    for _round in range(3):
+        Comment.objects.all().delete()
+        connection.cursor().execute("DELETE FROM test_races_cache")
+        submissions = [
+            form_data(article, body=f"Point {n} about the plan.", author_email=f"r{n}@example.net")
+            for n in range(THREADS)
+        ]
+        statuses = post_at_once(article, submissions, address=lambda n: "203.0.113.9")
+        assert Comment.objects.count() == 3
+        assert statuses == Counter({302: 3, 429: THREADS - 3})
 
 
 def test_a_burst_from_one_address_gets_one_comment_past_the_interval(article):
