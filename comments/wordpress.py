@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import WordPressLink
@@ -98,7 +99,7 @@ def import_comments(*, items, run) -> None:
     created = [row for _level, _wp, row, _parent, _placed in pending]
     for row, when in zip(created, dates, strict=True):
         row.created_at = when
-    Comment.objects.bulk_update(created, ["created_at"])
+    _write_dates(created)
     WordPressLink.objects.bulk_create(
         [
             WordPressLink(
@@ -109,6 +110,23 @@ def import_comments(*, items, run) -> None:
     )
     # Written without the signals of a reader's comment: the threads' pages change once.
     pagecache.touch_article(*{row.article_id for row in created})
+
+
+def _write_dates(rows) -> None:
+    """Give the rows their old dates back, in one statement."""
+    if connection.vendor != "postgresql":
+        Comment.objects.bulk_update(rows, ["created_at"])
+        return
+    # bulk_update() builds a CASE with one WHEN per row, which costs more time in Python
+    # than everything else of a comment's import; two arrays joined to the table cost none.
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET created_at = old.created_at "
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS old(id, created_at) "
+            f"WHERE {table}.id = old.id",
+            [[row.pk for row in rows], [row.created_at for row in rows]],
+        )
 
 
 def _already_imported(run, posts) -> dict[int, dict]:
