@@ -241,6 +241,8 @@ def test_a_second_run_after_a_partly_failed_one_adds_what_failed_and_doubles_not
     assert "articles created: 1" in out and "articles unchanged: 7" in out
     assert "comments already imported: 48" in out and "posts failed" not in out
     assert "batches imported again" not in out and err == ""
+    # Authors that did not change are not saved again (nor counted as updated).
+    assert "authors unchanged: 2" in out and "authors updated" not in out
     # A third run: nothing new at all.
     out, _err = run(path)
     assert (Article.objects.count(), Comment.objects.count()) == (articles + 1, comments + 8)
@@ -307,3 +309,13 @@ def test_bylines_and_links_are_written_once_per_article(tmp_path):
     assert Byline.objects.count() == Article.objects.count() == 8
     assert WordPressLink.objects.filter(kind="post").count() == 8
     assert WordPressLink.objects.filter(kind="comment").count() == Comment.objects.count() == 56
+
+
+def test_a_dry_run_in_several_batches_reports_a_real_runs_counts_and_writes_nothing(tmp_path):
+    path = export(tmp_path, site_items())
+    dry_out, _err = run(path, "--dry-run", "--batch-size", "2")
+    assert not Article.objects.exists() and not Comment.objects.exists()
+    assert not WordPressLink.objects.exists() and not Redirect.objects.exists()
+    out, _err = run(path, "--batch-size", "2")
+    assert "dry run" in dry_out.splitlines()[0]
+    assert counts_of(dry_out) == counts_of(out)
