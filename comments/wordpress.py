@@ -6,7 +6,7 @@ statuses map to ours (1 approved, 0 pending, spam, trash removed); pingbacks and
 are left out and counted. Every comment is keyed in WordPressLink, so importing again adds
 only the comments that are new. A batch of posts' new comments is written with one insert
 per thread level and one update, without the signals of a reader's comment (no emails go
-out); the threads' pages are invalidated once per batch.
+out); the threads' pages are invalidated with the batch.
 """
 
 import html
@@ -108,8 +108,9 @@ def import_comments(*, items, run) -> None:
             for _level, wp, row, _parent, _placed in pending
         ]
     )
-    # Written without the signals of a reader's comment: the threads' pages change once.
-    pagecache.touch_article(*{row.article_id for row in created})
+    # Written without the signals of a reader's comment: the threads' pages change with the
+    # batch's one invalidation.
+    run.touch(*{pagecache.article(row.article_id) for row in created})
 
 
 def _write_dates(rows) -> None:

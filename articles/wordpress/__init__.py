@@ -6,6 +6,8 @@ the file in batches of items, one transaction per batch; a handler registered wi
 became, after the importer has written its own part and inside the batch's transaction (the
 comments app imports the batch's comments so, with a few statements for the whole batch).
 A handler registered with `register_handler` is called once per item, in the same place.
+Handlers that write without the models' signals name the page-cache versions they move with
+`run.touch(...)`: the batch moves them all in one invalidation.
 When a batch fails, it is undone and imported again one item per transaction, so handlers
 must not keep anything of a batch outside the database before it commits.
 """

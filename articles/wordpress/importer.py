@@ -103,6 +103,8 @@ class ImportRun:
         # Old path -> new address, written in one statement at the end of each batch.
         self._redirects: dict[str, str] = {}
         self._new: list[_NewArticle] = []
+        # Page-cache versions the batch moves, in one invalidation when it is written.
+        self._touched: set[str] = set()
         self.summary = Summary()
         self.info: wxr.SiteInfo | None = None
         self.categories: dict[str, wxr.Category] = {}
@@ -232,16 +234,21 @@ class ImportRun:
                     continue
             done.append((item, article))
             self._advance()
-        changed = self._insert_new_articles()
+        if self._insert_new_articles():
+            # Written without the models' signals: the site's pages change once per batch.
+            self.touch(pagecache.SITE)
         for item, article in done:
             for handler in item_handlers():
                 handler(item=item, article=article, run=self)
         for handler in batch_handlers():
             handler(items=done, run=self)
         self._flush_redirects()
-        if changed:
-            # Written without the models' signals: the site's pages change once per batch.
-            pagecache.touch_site()
+        touched, self._touched = self._touched, set()
+        pagecache.touch(*sorted(touched))
+
+    def touch(self, *names: str) -> None:
+        """Move these page-cache versions with the batch: one invalidation for all of them."""
+        self._touched.update(names)
 
     def _failed(self, item: wxr.Item, error) -> None:
         self.summary.counts["posts failed"] += 1
@@ -261,6 +268,7 @@ class ImportRun:
         summary, self.items_done = checkpoint
         self.summary.undo(summary)
         self._new.clear()
+        self._touched.clear()
         self._redirects.clear()
         self._named_objects.clear()
         self.cache.pop("pictures", None)
