@@ -6,13 +6,13 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from articles.wordpress import register_handler
+        from articles.wordpress import register_batch_handler
         from newsroom import pagecache
 
         from . import signals, wordpress
 
         signals.connect()
-        register_handler(wordpress.import_comments)
+        register_batch_handler(wordpress.import_comments)
         # A thread's pages and the reply form are the same for everyone; the poster's view
         # right after posting (with their private link), or of their refused form, is theirs
         # alone.

@@ -120,6 +120,12 @@ class ArticleQuerySet(models.QuerySet):
             )
         return self.filter(condition).newest_first() if terms else self.none()
 
+    def update_search_vectors(self):
+        """Recompute the stored search vectors of these articles (PostgreSQL only)."""
+        if connection.vendor != "postgresql":
+            return 0
+        return self.update(search_vector=search_vector(), rank_vector=rank_vector())
+
     def with_snippets(self, text):
         """A highlighted extract of each article's text around the words searched for."""
         if connection.vendor != "postgresql":
@@ -342,6 +348,24 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+        Article.objects.filter(pk=self.pk).update_search_vectors()
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.first_published_at or self.published_at or self.created)
+        return reverse(
+            "articles:detail",
+            kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
+        )
+
+    def derive_fields(self):
+        """Settle what save() stores besides the fields as typed.
+
+        Cleaned text and HTML, the hero's renditions, the words and the date of first
+        publication. Called by save(), and by bulk writers (the WordPress import) before
+        bulk_create, which would otherwise skip it; they then call update_search_vectors().
+        """
         # Control characters pasted from word processors are invisible and break XML feeds.
         for field in (
             "headline",
@@ -366,18 +390,6 @@ class Article(models.Model):
                 self.first_published_at = self.published_at
         elif not_yet_seen:
             self.first_published_at = None
-        super().save(*args, **kwargs)
-        if connection.vendor == "postgresql":
-            Article.objects.filter(pk=self.pk).update(
-                search_vector=search_vector(), rank_vector=rank_vector()
-            )
-
-    def get_absolute_url(self):
-        when = timezone.localtime(self.first_published_at or self.published_at or self.created)
-        return reverse(
-            "articles:detail",
-            kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
-        )
 
     def clean(self):
         super().clean()

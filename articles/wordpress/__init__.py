@@ -1,11 +1,19 @@
 """Moving a WordPress site in: its export file read, its posts converted, its URLs kept.
 
-Other apps take part in an import without articles knowing them: a handler registered with
-`register_handler` is called for every item of the file, after the importer has done its
-own part, inside the item's transaction (the comments app imports the item's comments so).
+Other apps take part in an import without articles knowing them. The importer works through
+the file in batches of items, one transaction per batch; a handler registered with
+`register_batch_handler` is called once per batch with every item and the article it
+became, after the importer has written its own part and inside the batch's transaction (the
+comments app imports the batch's comments so, with a few statements for the whole batch).
+A handler registered with `register_handler` is called once per item, in the same place.
+Handlers that write without the models' signals name the page-cache versions they move with
+`run.touch(...)`: the batch moves them all in one invalidation.
+When a batch fails, it is undone and imported again one item per transaction, so handlers
+must not keep anything of a batch outside the database before it commits.
 """
 
 _handlers = []
+_batch_handlers = []
 
 
 def register_handler(handler):
@@ -15,15 +23,40 @@ def register_handler(handler):
     article: a page, an attachment, a post left out), `run` the importer.ImportRun with the
     site key, options and counters. Registering the same function twice adds it once.
     """
-    if handler not in _handlers:
-        _handlers.append(handler)
-    return handler
+    return _add(_handlers, handler)
 
 
 def unregister_handler(handler):
-    if handler in _handlers:
-        _handlers.remove(handler)
+    _remove(_handlers, handler)
 
 
 def item_handlers():
     return tuple(_handlers)
+
+
+def register_batch_handler(handler):
+    """Add `handler(*, items, run)` to every import, called once per batch of items.
+
+    `items` is a list of (wxr.Item, Article or None) pairs in the file's order, as for
+    `register_handler`; the articles are saved and have their keys.
+    """
+    return _add(_batch_handlers, handler)
+
+
+def unregister_batch_handler(handler):
+    _remove(_batch_handlers, handler)
+
+
+def batch_handlers():
+    return tuple(_batch_handlers)
+
+
+def _add(handlers, handler):
+    if handler not in handlers:
+        handlers.append(handler)
+    return handler
+
+
+def _remove(handlers, handler):
+    if handler in handlers:
+        handlers.remove(handler)

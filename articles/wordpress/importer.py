@@ -3,24 +3,23 @@
 Every object imported is linked to its WordPress key on the old site (WordPressLink), so a
 second run over the same file, or a newer export of the same site, updates what the first
 one made instead of doubling it. The file is read twice: once to check that it is a whole,
-well-formed export (nothing is written if not), then to import it, one transaction per item,
-so one bad post is reported and skipped without undoing the others.
+well-formed export (nothing is written if not), then to import it.
+
+Items are imported in batches (BATCH_SIZE), one transaction per batch: what a batch needs
+is looked up in a few queries, its new articles, bylines, tags, links and redirects are
+written with one insert each, and the page cache is told once. A batch that fails is undone
+and imported again one item per transaction, so one bad post is reported and skipped
+without undoing the others, as if every item had its own transaction.
 
 Attachments' pictures are brought in (articles.wordpress.media) when the command is told
 where the old uploads are; pages wait for a page model and are reported as left out. Other
-apps import their part of each item through `articles.wordpress.register_handler`.
+apps import their part of each batch through `articles.wordpress.register_batch_handler`.
 
 An article edited here since its last import is left alone by a rerun (and reported as a
 conflict) unless the run overwrites: the link keeps the article's `modified` time.
 """
 
-import hashlib
-import html
-import json
-import re
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -33,59 +32,39 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from authors.models import Author
+from newsroom import pagecache
 
-from ..models import (
-    Article,
-    Byline,
-    Redirect,
-    Section,
-    Tag,
-    WordPressLink,
-    normalize_redirect_path,
-    plain_text,
-)
+from ..models import Article, Byline, Redirect, Section, Tag, WordPressLink, normalize_redirect_path
 from ..roles import WRITER
-from . import content, item_handlers, media, wxr
+from . import batch_handlers, content, item_handlers, media, posts, wxr
+from .summary import Summary
 
-# What each WordPress status becomes; statuses not listed are left out (trash, auto-draft,
-# inherit). A private or password-protected post becomes a draft, never public: this site
-# has neither. A "future" post is published at a time to come: scheduled.
-STATUSES = {
-    "publish": Article.Status.PUBLISHED,
-    "future": Article.Status.PUBLISHED,
-    "draft": Article.Status.DRAFT,
-    "pending": Article.Status.IN_REVIEW,
-    "private": Article.Status.DRAFT,
-}
-_TAGS = re.compile(r"<[^>]*>")
-# Letters that have no accent-free decomposition but a usual spelling in ASCII.
-_LATIN_LETTERS = str.maketrans(
-    {"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "œ": "oe", "Œ": "Oe", "ð": "d",
-     "Ð": "D", "þ": "th", "Þ": "Th", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
-)  # fmt: skip
+# Items per transaction: large enough that a batch's few statements cost little per post,
+# small enough that a batch's objects and its undo stay small.
+BATCH_SIZE = 250
+# What makes an item (or a batch) fail without stopping the import.
+ITEM_ERRORS = (ValidationError, DatabaseError, ValueError, media.MediaError)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    post_id: int | None
-    title: str
-    reason: str
+@dataclass(slots=True)
+class _NewArticle:
+    """An article made of a post in this batch, written with the batch's other new ones."""
+
+    item: wxr.Item
+    article: Article
+    fingerprint: str
+    author: Author | None
+    tags: list[Tag]
 
 
-@dataclass
-class Summary:
-    counts: Counter = field(default_factory=Counter)
-    problems: list[str] = field(default_factory=list)
-    unknown_shortcodes: Counter = field(default_factory=Counter)
-    upload_urls: set[str] = field(default_factory=set)
-    skipped: list[Skipped] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
+@dataclass(slots=True)
+class _Known:
+    """What the batch's posts became in earlier runs, and the slugs their addresses want."""
 
-    def add_problem(self, message: str) -> None:
-        self.problems.append(message)
-
-    def skip(self, item, reason: str) -> None:
-        self.skipped.append(Skipped(item.post_id, Truncator(_text(item.title)).chars(60), reason))
+    links: dict[str, WordPressLink]
+    articles: dict[int, Article]
+    # Slug -> who has it: an article's pk, or "new:<post id>" for one made in this batch.
+    slugs: dict[str, object]
 
 
 class ImportRun:
@@ -101,6 +80,7 @@ class ImportRun:
         create_staff: bool = False,
         media_source: media.MediaSource | None = None,
         progress=None,
+        batch_size: int = BATCH_SIZE,
     ):
         self.site = site
         self.default_section = default_section
@@ -110,6 +90,7 @@ class ImportRun:
         self.media = media_source or media.MediaSource()
         # progress(done, total) after each item, for the command's progress bar.
         self.progress = progress
+        self.batch_size = max(1, batch_size)
         self.item_count = 0
         self.items_done = 0
         self.attachments: dict[int, media.AttachmentInfo] = {}
@@ -118,8 +99,11 @@ class ImportRun:
         self.cache: dict = {}
         # (kind, key) -> the sections and tags met so far in this run.
         self._named_objects: dict[tuple[str, str], Section | Tag] = {}
-        # Old path -> new address, written in one statement at the end of each record.
+        # Old path -> new address, written in one statement at the end of each batch.
         self._redirects: dict[str, str] = {}
+        self._new: list[_NewArticle] = []
+        # Page-cache versions the batch moves, in one invalidation when it is written.
+        self._touched: set[str] = set()
         self.summary = Summary()
         self.info: wxr.SiteInfo | None = None
         self.categories: dict[str, wxr.Category] = {}
@@ -136,26 +120,42 @@ class ImportRun:
                 if record.post_type == "attachment" and record.post_id is not None:
                     self._remember_attachment(record)
         if not self.dry_run:
-            for record in wxr.read_wxr(path):
-                self._take(record)
+            self._import(path)
             return self.summary
-        # A dry run does everything, item by item as for real, inside one transaction that
-        # is then rolled back.
+        # A dry run does everything, batch by batch as for real, inside one transaction
+        # that is then rolled back.
         with transaction.atomic():
-            for record in wxr.read_wxr(path):
-                self._take(record)
+            self._import(path)
             transaction.set_rollback(True)
         return self.summary
+
+    def _import(self, path) -> None:
+        batch = []
+        for record in wxr.read_wxr(path):
+            if isinstance(record, wxr.Item):
+                batch.append(record)
+                if len(batch) >= self.batch_size:
+                    self._batch(batch)
+                    batch = []
+                continue
+            if batch:
+                # Items come after the site's authors and terms; should one not, the items
+                # before it are imported first, in the file's order.
+                self._batch(batch)
+                batch = []
+            self._take(record)
+        if batch:
+            self._batch(batch)
 
     def _remember_attachment(self, item: wxr.Item) -> None:
         url = item.attachment_url or item.guid
         self.attachments[item.post_id] = media.AttachmentInfo(
             post_id=item.post_id,
             url=url,
-            title=_text(item.title),
-            caption=_text(item.excerpt),
-            alt=_text(item.meta("_wp_attachment_image_alt")),
-            credit=_text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
+            title=posts.text(item.title),
+            caption=posts.text(item.excerpt),
+            alt=posts.text(item.meta("_wp_attachment_image_alt")),
+            credit=posts.text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
         )
         relative = media.uploads_relative(url)
         if relative:
@@ -186,38 +186,97 @@ class ImportRun:
             self.tag_names[record.slug] = record.name
         elif isinstance(record, wxr.Term):
             self.summary.counts["terms left out"] += 1
-        elif isinstance(record, wxr.Item):
-            self._item(record)
         self._flush_redirects()
 
-    def _item(self, item: wxr.Item) -> None:
-        label = f'{item.post_type} {item.post_id} "{Truncator(item.title).chars(60)}"'
-        article = None
-        try:
-            with transaction.atomic():
-                if item.post_type == "attachment":
-                    self._attachment(item)
-                elif item.post_type != "post":
-                    self.summary.counts[f"{item.post_type}s left out"] += 1
-                    self.summary.skip(item, f"a {item.post_type}, not a post")
-                elif item.status not in STATUSES:
-                    self.summary.counts[
-                        f"posts with status {item.status or '(none)'} left out"
-                    ] += 1
-                    self.summary.skip(item, f"status {item.status or '(none)'}")
-                else:
-                    article = self._article(item, label)
-                for handler in item_handlers():
-                    handler(item=item, article=article, run=self)
-                self._flush_redirects()
-        except (ValidationError, DatabaseError, ValueError, media.MediaError) as error:
-            self._forget_unsaved()
-            self.summary.counts["posts failed"] += 1
-            self.summary.add_problem(f"{label}: {_message(error)}")
-            self.summary.skip(item, _message(error))
+    def _batch(self, items: list[wxr.Item]) -> None:
+        """Import the items in one transaction; if that fails, each in its own."""
+        if len(items) > 1:
+            checkpoint = self._checkpoint()
+            try:
+                with transaction.atomic():
+                    self._items(items)
+                return
+            except ITEM_ERRORS:
+                self._undo(checkpoint)
+                self.summary.counts["batches imported again one item at a time"] += 1
+        for item in items:
+            checkpoint = self._checkpoint()
+            try:
+                with transaction.atomic():
+                    self._items([item])
+            except ITEM_ERRORS as error:
+                self._undo(checkpoint)
+                self._failed(item, error)
+                self._advance()
+
+    def _items(self, items: list[wxr.Item]) -> None:
+        known = self._known(items)
+        done = []
+        for item in items:
+            label = _label(item)
+            article = None
+            if item.post_type == "attachment":
+                self._attachment(item)
+            elif item.post_type != "post":
+                self.summary.counts[f"{item.post_type}s left out"] += 1
+                self.summary.skip(item, f"a {item.post_type}, not a post")
+            elif item.status not in posts.STATUSES:
+                self.summary.counts[f"posts with status {item.status or '(none)'} left out"] += 1
+                self.summary.skip(item, f"status {item.status or '(none)'}")
+            else:
+                try:
+                    article = self._article(item, label, known)
+                except posts.LeftOut as error:
+                    # Found out before anything of the post was written: the rest goes on.
+                    self._failed(item, error)
+                    self._advance()
+                    continue
+            done.append((item, article))
+            self._advance()
+        if self._insert_new_articles():
+            # Written without the models' signals: the site's pages change once per batch.
+            self.touch(pagecache.SITE)
+        for item, article in done:
+            for handler in item_handlers():
+                handler(item=item, article=article, run=self)
+        for handler in batch_handlers():
+            handler(items=done, run=self)
+        self._flush_redirects()
+        touched, self._touched = self._touched, set()
+        pagecache.touch(*sorted(touched))
+
+    def touch(self, *names: str) -> None:
+        """Move these page-cache versions with the batch: one invalidation for all of them."""
+        self._touched.update(names)
+
+    def _failed(self, item: wxr.Item, error) -> None:
+        self.summary.counts["posts failed"] += 1
+        self.summary.add_problem(f"{_label(item)}: {posts.message(error)}")
+        self.summary.skip(item, posts.message(error))
+
+    def _advance(self) -> None:
         self.items_done += 1
         if self.progress is not None:
             self.progress(self.items_done, self.item_count)
+
+    def _checkpoint(self):
+        return self.summary.checkpoint(), self.items_done
+
+    def _undo(self, checkpoint) -> None:
+        """After a transaction was undone, forget what it counted and may have created."""
+        summary, self.items_done = checkpoint
+        self.summary.undo(summary)
+        self._new.clear()
+        self._touched.clear()
+        self._redirects.clear()
+        self._named_objects.clear()
+        self.cache.pop("pictures", None)
+        existing = set(
+            Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
+                "pk", flat=True
+            )
+        )
+        self.authors = {k: a for k, a in self.authors.items() if a.pk in existing}
 
     # --- attachments -------------------------------------------------------------------
 
@@ -244,7 +303,8 @@ class ImportRun:
         except (media.MediaError, ValidationError) as error:
             self.summary.counts["pictures failed"] += 1
             self.summary.add_problem(
-                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": {_message(error)}'
+                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
+                f"{posts.message(error)}"
             )
         known[attachment_id] = name
         if name is not None:
@@ -276,15 +336,20 @@ class ImportRun:
         full_name = f"{record.first_name} {record.last_name}".strip()
         name = (record.display_name or full_name or record.login)[:120]
         author = self._linked(WordPressLink.Kind.AUTHOR, record.login, Author)
+        changed = author is None or author.name != name
         if author is None:
-            author = Author(name=name, slug=_free_slug(Author, name or record.login, 140))
+            author = Author(name=name, slug=posts.free_slug(Author, name or record.login, 140))
             self.summary.counts["authors created"] += 1
-        else:
+        elif changed:
             author.name = name
             self.summary.counts["authors updated"] += 1
-        author.full_clean()
-        author.save()
-        self._link(WordPressLink.Kind.AUTHOR, record.login, author)
+        else:
+            # Saved again, it would only tell the page cache that every page changed.
+            self.summary.counts["authors unchanged"] += 1
+        if changed:
+            author.full_clean()
+            author.save()
+            self._link(WordPressLink.Kind.AUTHOR, record.login, author)
         self._add_redirect(f"/author/{slugify(record.login)}/", author.get_absolute_url())
         if self.create_staff:
             self._staff_user(record, author)
@@ -328,18 +393,6 @@ class ImportRun:
             self.authors[login] = self._author(wxr.Author(None, login, "", "", "", ""))
         return self.authors[login]
 
-    def _forget_unsaved(self) -> None:
-        """After an item's transaction was undone, forget what it may have created."""
-        self._redirects.clear()
-        self._named_objects.clear()
-        self.cache.pop("pictures", None)
-        existing = set(
-            Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
-                "pk", flat=True
-            )
-        )
-        self.authors = {k: a for k, a in self.authors.items() if a.pk in existing}
-
     def _named(self, model, kind, key, name, max_length=80, *, old_prefix="category"):
         obj = self._named_objects.get((kind, key))
         if obj is not None:
@@ -350,7 +403,7 @@ class ImportRun:
             name = name[:max_length] or slug
             obj = model.objects.filter(slug=slug).first() or model.objects.filter(name=name).first()
             if obj is None:
-                obj = model(name=name, slug=_free_slug(model, slug or "imported", max_length))
+                obj = model(name=name, slug=posts.free_slug(model, slug or "imported", max_length))
                 obj.full_clean()
                 obj.save()
                 self.summary.counts[f"{model._meta.verbose_name_plural} created"] += 1
@@ -372,7 +425,7 @@ class ImportRun:
             primary = (named or [None])[0]
         if primary is None:
             if self.default_section is None:
-                raise ValidationError(
+                raise posts.LeftOut(
                     "it has no category; give a section for such posts with --default-section."
                 )
             return self.default_section
@@ -407,15 +460,28 @@ class ImportRun:
 
     # --- articles ----------------------------------------------------------------------
 
-    def _article(self, item: wxr.Item, label: str) -> Article:
+    def _known(self, items: list[wxr.Item]) -> _Known:
+        """What the batch's posts need from the database, in three queries for the batch."""
+        post_items = [i for i in items if i.post_type == "post" and i.post_id is not None]
+        links = {
+            link.key: link
+            for link in WordPressLink.objects.filter(
+                site=self.site,
+                kind=WordPressLink.Kind.POST,
+                key__in=[str(item.post_id) for item in post_items],
+            )
+        }
+        articles = Article.objects.in_bulk([link.object_id for link in links.values()])
+        wanted = {posts.base_slug(item) for item in post_items}
+        slugs = dict(Article.objects.filter(slug__in=wanted).values_list("slug", "pk"))
+        return _Known(links=links, articles=articles, slugs=slugs)
+
+    def _article(self, item: wxr.Item, label: str, known: _Known) -> Article:
         if item.post_id is None:
-            raise ValidationError("it has no wp:post_id, so it could not be found again.")
-        key = str(item.post_id)
-        link = WordPressLink.objects.filter(
-            site=self.site, kind=WordPressLink.Kind.POST, key=key
-        ).first()
-        article = Article.objects.filter(pk=link.object_id).first() if link else None
-        fingerprint = _fingerprint(item)
+            raise posts.LeftOut("it has no wp:post_id, so it could not be found again.")
+        link = known.links.get(str(item.post_id))
+        article = known.articles.get(link.object_id) if link else None
+        fingerprint = posts.fingerprint(item)
         if article is not None:
             since = link.object_modified
             edited_here = since is not None and article.modified > since
@@ -433,9 +499,23 @@ class ImportRun:
                 )
                 return article
         section = self._section(item)
-        created = article is None
-        if created:
+        if article is None:
             article = Article()
+            self._fill(item, article, section, label, known)
+            # The slug was made free and the section found or made above, and the database
+            # holds the constraints: the other checks (fields, clean()) run here, those when
+            # the batch is written.
+            article.full_clean(
+                exclude=["section"], validate_unique=False, validate_constraints=False
+            )
+            author = self._author_by_login(item.creator)
+            tags = self._tags(item, section)
+            self._new.append(_NewArticle(item, article, fingerprint, author, tags))
+            return article
+        return self._update(item, article, link, fingerprint, section, label, known)
+
+    def _fill(self, item, article, section, label, known: _Known) -> None:
+        """Set the article's fields from the post (the same for a new and an updated one)."""
         base = self.info.base_site_url if self.info else ""
         converted = content.convert(
             item.content,
@@ -446,58 +526,53 @@ class ImportRun:
         self.summary.upload_urls.update(
             url for url in converted.upload_urls if self._rewrite_upload(url) is None
         )
-        headline = _text(item.title) or item.post_name or f"Post {item.post_id}"
+        headline = posts.text(item.title) or item.post_name or f"Post {item.post_id}"
         article.headline = Truncator(headline).chars(200)
-        old_url = None if created or not article.is_public else article.get_absolute_url()
-        article.slug = _article_slug(item, article)
+        owner = article.pk or f"new:{item.post_id}"
+        holder = known.slugs.get(posts.base_slug(item), owner)
+        article.slug = posts.article_slug(item, taken=holder != owner)
+        known.slugs.setdefault(article.slug, owner)
         article.body = converted.html
-        article.standfirst = _standfirst(item, converted.html, article.headline)
+        article.standfirst = posts.standfirst(item, converted.html, article.headline)
         article.section = section
         article.comments_enabled = item.comment_status == "open"
         article.is_featured = item.is_sticky
-        status = STATUSES[item.status]
+        status = posts.STATUSES[item.status]
         if item.post_password:
             status = Article.Status.DRAFT
             self.summary.add_problem(f"{label}: password-protected, imported as a draft.")
         elif item.status == "private":
             self.summary.add_problem(f"{label}: private, imported as a draft.")
         article.status = status
-        article.published_at = _published_at(item) if status == Article.Status.PUBLISHED else None
+        published = status == Article.Status.PUBLISHED
+        article.published_at = posts.published_at(item) if published else None
         modified = item.post_modified_gmt
         article.updated_at = (
             modified
-            if status == Article.Status.PUBLISHED
-            and modified
-            and article.published_at
-            and modified > article.published_at
+            if published and modified and article.published_at and modified > article.published_at
             else None
         )
         self._hero(item, article)
+
+    def _update(self, item, article, link, fingerprint, section, label, known) -> Article:
+        """A post changed in WordPress since the last import: saved as any edit here."""
+        old_url = article.get_absolute_url() if article.is_public else None
+        self._fill(item, article, section, label, known)
         # The slug was made free above; the other checks (fields, constraints) all run.
         article.full_clean(validate_unique=False)
         article.save()
         author = self._author_by_login(item.creator)
-        if created:
-            if author is not None:
-                Byline.objects.create(article=article, author=author, position=0)
-            article.tags.add(*self._tags(item, section))
-        else:
-            if author is not None and not article.bylines.filter(author=author).exists():
-                article.bylines.all().delete()
-                Byline.objects.create(article=article, author=author, position=0)
-            article.tags.set(self._tags(item, section))
-        values = {
-            "object_id": article.pk,
-            "fingerprint": fingerprint,
-            "object_modified": article.modified,
-        }
-        if link is None:
-            WordPressLink.objects.create(
-                site=self.site, kind=WordPressLink.Kind.POST, key=key, **values
-            )
-        else:
-            WordPressLink.objects.filter(pk=link.pk).update(imported_at=timezone.now(), **values)
-        self.summary.counts["articles created" if created else "articles updated"] += 1
+        if author is not None and not article.bylines.filter(author=author).exists():
+            article.bylines.all().delete()
+            Byline.objects.create(article=article, author=author, position=0)
+        article.tags.set(self._tags(item, section))
+        WordPressLink.objects.filter(pk=link.pk).update(
+            imported_at=timezone.now(),
+            object_id=article.pk,
+            fingerprint=fingerprint,
+            object_modified=article.modified,
+        )
+        self.summary.counts["articles updated"] += 1
         if article.is_public:
             # A scheduled post had no public address on the old site yet.
             new_url = article.get_absolute_url()
@@ -508,12 +583,53 @@ class ImportRun:
             self._post_redirects(item, article)
         return article
 
+    def _insert_new_articles(self) -> bool:
+        """Write the batch's new articles with their bylines, tags and links; whether any."""
+        new, self._new = self._new, []
+        if not new:
+            return False
+        for entry in new:
+            # What Article.save() would settle: cleaned fields, renditions, the words.
+            entry.article.derive_fields()
+        Article.objects.bulk_create([entry.article for entry in new])
+        Article.objects.filter(pk__in=[entry.article.pk for entry in new]).update_search_vectors()
+        Byline.objects.bulk_create(
+            [
+                Byline(article=entry.article, author=entry.author, position=0)
+                for entry in new
+                if entry.author is not None
+            ]
+        )
+        ArticleTag = Article.tags.through
+        ArticleTag.objects.bulk_create(
+            [ArticleTag(article=entry.article, tag=tag) for entry in new for tag in entry.tags]
+        )
+        WordPressLink.objects.bulk_create(
+            [
+                WordPressLink(
+                    site=self.site,
+                    kind=WordPressLink.Kind.POST,
+                    key=str(entry.item.post_id),
+                    object_id=entry.article.pk,
+                    fingerprint=entry.fingerprint,
+                    object_modified=entry.article.modified,
+                )
+                for entry in new
+            ]
+        )
+        self.summary.counts["articles created"] += len(new)
+        for entry in new:
+            if entry.article.is_public:
+                self._post_redirects(entry.item, entry.article)
+        return True
+
     def _post_redirects(self, item: wxr.Item, article: Article) -> None:
         new_url = article.get_absolute_url()
-        for old_path in _old_post_paths(item):
+        for old_path in posts.old_post_paths(item):
             self._add_redirect(old_path, new_url, count="redirects")
 
     def _hero(self, item: wxr.Item, article: Article) -> None:
+        """The post's featured image as the article's hero, when its picture was imported."""
         thumbnail = item.meta("_thumbnail_id").strip()
         info = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
         if info is None or not self.media:
@@ -556,85 +672,5 @@ class ImportRun:
         self._add_redirect("/feed/", reverse("articles:feed"))
 
 
-def _old_post_paths(item: wxr.Item) -> list[str]:
-    """The addresses a post may have had, whatever the old site's permalink settings."""
-    paths = [normalize_redirect_path(item.link)]
-    slug = item.post_name
-    when = item.post_date or item.post_date_gmt
-    if slug:
-        if when:
-            paths.append(f"/{when:%Y/%m/%d}/{slug}/")
-            paths.append(f"/{when:%Y/%m}/{slug}/")
-        paths.append(f"/{slug}/")
-    paths += [f"{path.rstrip('/')}/feed/" for path in list(paths) if path.startswith("/")]
-    return [unquote(path) for path in dict.fromkeys(paths)]
-
-
-def _fingerprint(item: wxr.Item) -> str:
-    fields = [
-        item.title,
-        item.content,
-        item.excerpt,
-        item.post_name,
-        item.status,
-        item.post_password,
-        item.comment_status,
-        item.is_sticky,
-        item.creator,
-        str(item.post_date_gmt or item.post_date or ""),
-        str(item.post_modified_gmt or ""),
-        [(c.domain, c.nicename, c.name) for c in item.categories],
-        item.meta("_thumbnail_id"),
-        item.meta("_yoast_wpseo_primary_category"),
-    ]
-    return hashlib.sha256(json.dumps(fields, default=str).encode()).hexdigest()
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-            )
-        return " ".join(error.messages)
-    return str(error)
-
-
-def _text(value: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", value or "")).split())
-
-
-def _standfirst(item: wxr.Item, body_html: str, headline: str) -> str:
-    text = _text(item.excerpt) or plain_text(body_html).split("\n")[0].strip() or headline
-    return Truncator(" ".join(text.split())).chars(400)
-
-
-def _published_at(item: wxr.Item) -> datetime:
-    if item.post_date_gmt:
-        return item.post_date_gmt
-    if item.post_date:
-        # Scheduled posts and some drafts carry only the site's local time.
-        return timezone.make_aware(item.post_date)
-    return item.pub_date or timezone.now()
-
-
-def _ascii_slug(text: str) -> str:
-    """A slug of ASCII letters (the address has no others), unless too little of it survives."""
-    slug = slugify(text.translate(_LATIN_LETTERS))
-    return slug if len(slug) * 2 > len(slugify(text, allow_unicode=True)) else ""
-
-
-def _article_slug(item: wxr.Item, article: Article) -> str:
-    base = _ascii_slug(unquote(item.post_name)) or _ascii_slug(_text(item.title))
-    base = (base or f"post-{item.post_id}")[:200]
-    taken = Article.objects.filter(slug=base).exclude(pk=article.pk).exists()
-    # Two posts may share a slug in WordPress (different dates); here the address needs one.
-    return f"{base[:190]}-{item.post_id}" if taken else base
-
-
-def _free_slug(model, text: str, max_length: int) -> str:
-    base = (slugify(text) or "imported")[: max_length - 4]
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _label(item: wxr.Item) -> str:
+    return f'{item.post_type} {item.post_id} "{Truncator(item.title).chars(60)}"'

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Section
-from articles.wordpress.importer import ImportRun
+from articles.wordpress.importer import BATCH_SIZE, ImportRun
 from articles.wordpress.media import MediaSource
 from articles.wordpress.wxr import WXRError
 
@@ -56,6 +56,14 @@ class Command(BaseCommand):
             "each author.",
         )
         parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            metavar="N",
+            help=f"Items imported per transaction (default {BATCH_SIZE}). A batch that fails "
+            "is imported again one item at a time.",
+        )
+        parser.add_argument(
             "--overwrite",
             action="store_true",
             help="Replace articles edited here since the last import by the export's version.",
@@ -80,6 +88,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--media-base-url must be an http or https address, not {base_url!r}."
                 )
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
         self.verbosity = options["verbosity"]
         self.bar_shown = False
         run = ImportRun(
@@ -92,6 +102,7 @@ class Command(BaseCommand):
                 media_from=Path(media_from) if media_from else None, media_base_url=base_url
             ),
             progress=self.progress if self._bar_wanted() else None,
+            batch_size=options["batch_size"],
         )
         try:
             summary = run.run(path)
