@@ -39,8 +39,15 @@ def tag_listing(request, key, articles):
 @pagecache.public_page
 def front_page(request):
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
-    stories = front_page_stories(
-        request, top_size=1 + FRONT_PAGE_TOP_STORIES, latest_size=FRONT_PAGE_LATEST
+    # Which stories those are, and what their teasers show, changes only with the site's
+    # version (a scheduled publication or expiry moves it too): they are read once per
+    # version, with their sections and bylines, rather than on every render.
+    stories = pagecache.remember(
+        "front-page-stories",
+        lambda: front_page_stories(
+            request, top_size=1 + FRONT_PAGE_TOP_STORIES, latest_size=FRONT_PAGE_LATEST
+        ),
+        request=request,
     )
     lead = [stories["lead"]] if stories["lead"] else []
     listed = [
