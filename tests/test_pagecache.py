@@ -255,7 +255,13 @@ def test_reports_that_send_a_comment_back_to_moderation_drop_it_from_the_page(
     assert b"readers did not like" not in client.get(url).content
 
 
-def test_closing_comments_in_the_settings_changes_every_article_page(client, article, commit):
+@pytest.mark.parametrize("page_cache_seconds", [600, 0])
+def test_closing_comments_in_the_settings_changes_every_article_page(
+    client, article, commit, settings, page_cache_seconds
+):
+    # With the page cache off, the settings a page read are kept in the process until the
+    # site's version moves.
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
     url = article.get_absolute_url()
     assert b"Leave a comment" in client.get(url).content
     discussion = DiscussionSettings.load()

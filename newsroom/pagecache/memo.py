@@ -88,6 +88,19 @@ def forget_recent() -> None:
     durable.forget()
 
 
+def read_versions(request, names) -> None:
+    """Read these versions for the parts the request will remember, in one round trip.
+
+    A page that knows what it depends on (the site, an article) reads them together rather
+    than once for the first kept part of each. Nothing is read if the cache is unreachable;
+    each part then falls back as remember() does.
+    """
+    try:
+        _versions_for(request, names)
+    except Exception:
+        logger.warning("The cache is unreachable; versions are read part by part.")
+
+
 def _versions_for(request, names):
     """The versions a request has read already (once per request), or read them now.
 
