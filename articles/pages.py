@@ -4,8 +4,10 @@ The article page's parts are shared by every view that renders it: the article v
 preview, and any app that shows the page again with something of its own.
 """
 
+import datetime
+import json
 import operator
-from functools import reduce
+from functools import partial, reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -22,13 +24,76 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from newsroom import pagecache
+from newsroom.compiled import CompiledQuery
+from newsroom.media.models import Image
 
 from .models import LISTING_DEFERRED, Article, Section, all_sections, prefetch_bylines
 
 SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
+
+# The article page's row: compiled once, run on every render (newsroom/compiled.py).
+_PUBLIC_BY_SLUG = CompiledQuery(
+    lambda slug, now: with_hero_columns(
+        Article.objects.public(at=now)
+        .filter(slug=slug)
+        .defer("body_text", "search_vector", "rank_vector")
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+
+
+def public_article(slug):
+    """The public article with this slug, or None; its section comes from with_sections()."""
+    found = attach_heroes(_PUBLIC_BY_SLUG.raw(slug=slug, now=timezone.now()))
+    return found[0] if found else None
+
+
+# What a reader page needs of a hero to show it (Image.picture): a compiled query maps one
+# model, so these come in the story's own row, through the join, and become its Image.
+_HERO_COLUMNS = ("is_public", "renditions", "focal_x", "focal_y")
+
+
+def with_hero_columns(queryset):
+    """The queryset with the hero's columns a page needs, read in the same row."""
+    return queryset.annotate(
+        **{f"hero_column_{name}": F(f"hero__{name}") for name in _HERO_COLUMNS}
+    )
+
+
+def attach_heroes(stories):
+    """Give each story of a with_hero_columns() query its hero, without another query."""
+    stories = list(stories)
+    for story in stories:
+        values = {name: story.__dict__.pop(f"hero_column_{name}", None) for name in _HERO_COLUMNS}
+        hero = None
+        if story.hero_id is not None:
+            renditions = values["renditions"]
+            if isinstance(renditions, (str, bytes)):
+                renditions = json.loads(renditions)
+            hero = Image(
+                pk=story.hero_id,
+                is_public=bool(values["is_public"]),
+                renditions=renditions or {},
+                focal_x=float(values["focal_x"]),
+                focal_y=float(values["focal_y"]),
+            )
+        Article.hero.field.set_cached_value(story, hero)
+    return stories
+
+
+def with_sections(stories, request=None):
+    """Give each story its section from the kept list of sections (no query, no join)."""
+    sections = {section.pk: section for section in all_sections(request)}
+    for story in stories:
+        section = sections.get(story.section_id)
+        if section is not None:
+            story.section = section
+    return stories
 
 
 def front_page_stories(request=None, *, top_size, latest_size):
@@ -36,17 +101,24 @@ def front_page_stories(request=None, *, top_size, latest_size):
 
     One query reads every story any part may show (the newest featured, the newest, and
     the newest of each section, enough of them to fill a rail once the top stories are left
-    out), with their sections; a second reads their bylines. The parts are picked from
+    out), compiled once per process; their sections come from the kept list, and a second
+    query reads their bylines. The parts are picked from
     that list in Python, in the same order as one query per part would give them.
     """
     sections = all_sections(request)
-    public = Article.objects.public()
-    newest = public.newest_first().values("pk")
-    parts = [newest.filter(is_featured=True)[:top_size], newest[: top_size + latest_size]]
-    if sections:
-        parts.append(_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
-    wanted = _pk_in_any(parts)
-    stories = list(Article.objects.filter(wanted).newest_first().for_listing())
+    query = _FRONT_PAGE_STORIES.get((top_size, latest_size, bool(sections)))
+    if query is None:
+        query = _FRONT_PAGE_STORIES[top_size, latest_size, bool(sections)] = CompiledQuery(
+            partial(
+                _front_page_candidates,
+                top_size=top_size,
+                latest_size=latest_size,
+                rails=bool(sections),
+            ),
+            now=datetime.datetime,
+        )
+    stories = with_sections(attach_heroes(query.raw(now=timezone.now())), request)
+    prefetch_related_objects(stories, prefetch_bylines())
     featured = [story for story in stories if story.is_featured][:top_size]
     chosen = {story.pk for story in featured}
     lead_and_rest = featured + [story for story in stories if story.pk not in chosen]
@@ -66,6 +138,22 @@ def front_page_stories(request=None, *, top_size, latest_size):
             if section.pk in by_section
         ],
     }
+
+
+# Compiled once per process for each size of the page (newsroom/compiled.py).
+_FRONT_PAGE_STORIES = {}
+
+
+def _front_page_candidates(now, *, top_size, latest_size, rails):
+    """Every story a part of the front page may show, newest first (one query)."""
+    public = Article.objects.public(at=now)
+    newest = public.newest_first().values("pk")
+    parts = [newest.filter(is_featured=True)[:top_size], newest[: top_size + latest_size]]
+    if rails:
+        parts.append(_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
+    return with_hero_columns(
+        Article.objects.filter(_pk_in_any(parts)).newest_first().defer(*LISTING_DEFERRED)
+    )
 
 
 def _pk_in_any(subqueries):
@@ -167,7 +255,7 @@ def related_block(article, request=None, *, keep=True):
     """
 
     def render_rail():
-        stories = related_stories(article)
+        stories = related_stories(article, request=request)
         return render_to_string("includes/related.html", {"related": stories}) if stories else ""
 
     if not keep:
@@ -175,19 +263,14 @@ def related_block(article, request=None, *, keep=True):
     return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
 
 
-def related_stories(article):
-    """Editors' picks first, then the newest stories sharing a tag, then from the section.
-
-    One query reads the candidates of the three kinds (as many of each as the rail holds,
-    each kind marked), with their sections; a second reads their bylines. The rail is picked
-    from them in Python, in the order a query per kind would give.
-    """
+def _related_candidates(article_pk, section_id, now):
+    """The related stories' candidates of the three kinds, each kind marked (one query)."""
     size = RELATED_STORIES
-    public = Article.objects.public()
-    others = public.exclude(pk=article.pk)
-    picks = Article.related_articles.through.objects.filter(from_article=article.pk)
+    public = Article.objects.public(at=now)
+    others = public.exclude(pk=article_pk)
+    picks = Article.related_articles.through.objects.filter(from_article=article_pk)
     pick_ids = picks.values("to_article")
-    tag_ids = Article.tags.through.objects.filter(article=article.pk).values("tag")
+    tag_ids = Article.tags.through.objects.filter(article=article_pk).values("tag")
     # A semi-join rather than DISTINCT: the database walks the date index and stops early.
     tagged_ids = Article.tags.through.objects.filter(tag__in=tag_ids).values("article")
     candidates = (
@@ -196,7 +279,7 @@ def related_stories(article):
                 [
                     public.filter(pk__in=pick_ids).newest_first().values("pk")[:size],
                     others.filter(pk__in=tagged_ids).newest_first().values("pk")[:size],
-                    others.filter(section_id=article.section_id).newest_first().values("pk")[:size],
+                    others.filter(section_id=section_id).newest_first().values("pk")[:size],
                 ]
             )
         )
@@ -207,10 +290,31 @@ def related_stories(article):
             ),
         )
         .newest_first()
-        .select_related("section", "hero")
         .defer(*LISTING_DEFERRED)
     )
-    candidates = list(candidates)
+    return with_hero_columns(candidates)
+
+
+# Compiled once: rendered again for every article after any change of the site.
+_RELATED_CANDIDATES = CompiledQuery(
+    _related_candidates, article_pk=int, section_id=int, now=datetime.datetime
+)
+
+
+def related_stories(article, request=None):
+    """Editors' picks first, then the newest stories sharing a tag, then from the section.
+
+    One query reads the candidates of the three kinds (as many of each as the rail holds,
+    each kind marked); their sections come from the kept list, and a second query reads
+    their bylines. The rail is picked from them in Python, in the order a query per kind
+    would give.
+    """
+    size = RELATED_STORIES
+    candidates = attach_heroes(
+        _RELATED_CANDIDATES.raw(
+            article_pk=article.pk, section_id=article.section_id, now=timezone.now()
+        )
+    )
     stories = [story for story in candidates if story.is_pick][:size]
     for kind in (
         lambda story: story.shares_tag,
@@ -222,5 +326,6 @@ def related_stories(article):
             for story in candidates
             if story.pk != article.pk and story.pk not in chosen and kind(story)
         ][: size - len(stories)]
+    with_sections(stories, request)
     prefetch_related_objects(stories, prefetch_bylines())
     return stories

@@ -12,7 +12,7 @@ from newsroom import pagecache
 
 from . import conf, preview
 from .models import Article, Section, Tag
-from .pages import article_page_context, front_page_stories
+from .pages import article_page_context, front_page_stories, public_article, with_sections
 from .paginator import ListingPaginator, SearchPaginator
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
@@ -39,8 +39,16 @@ def tag_listing(request, key, articles):
 @pagecache.public_page
 def front_page(request):
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
-    stories = front_page_stories(
-        request, top_size=1 + FRONT_PAGE_TOP_STORIES, latest_size=FRONT_PAGE_LATEST
+    # Which stories those are, and what their teasers show, changes only with the site's
+    # version (a scheduled publication or expiry moves it too): they are read once per
+    # version, with their sections and bylines, rather than on every render.
+    pagecache.read_versions(request, (pagecache.SITE,), schedule=True)
+    stories = pagecache.remember(
+        "front-page-stories",
+        lambda: front_page_stories(
+            request, top_size=1 + FRONT_PAGE_TOP_STORIES, latest_size=FRONT_PAGE_LATEST
+        ),
+        request=request,
     )
     lead = [stories["lead"]] if stories["lead"] else []
     listed = [
@@ -56,12 +64,9 @@ def front_page(request):
 @require_safe
 @pagecache.public_page
 def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(
-        Article.objects.public()
-        .defer("body_text", "search_vector", "rank_vector")
-        .select_related("section", "hero"),
-        slug=slug,
-    )
+    article = public_article(slug)
+    if article is None:
+        raise Http404("No public article has that address.")
     published = timezone.localtime(article.first_published_at)
     if (year, month, day) != (published.year, published.month, published.day):
         raise Http404("No article was published under that date.")
@@ -70,6 +75,7 @@ def article_detail(request, year, month, day, slug):
         return redirect(canonical, permanent=True)
     # Read before the thread is: a comment approved while this page renders leaves it stale.
     pagecache.depends_on(request, pagecache.article(article.pk))
+    with_sections([article], request)
     return render(
         request, "articles/article_detail.html", article_page_context(article, request=request)
     )

@@ -30,7 +30,9 @@ def main(argv=None):
     parser.add_argument(
         "--renders", type=int, default=200, metavar="N", help="Warm renders per round."
     )
-    parser.add_argument("--cold", type=int, default=30, metavar="N", help="Cold renders per round.")
+    parser.add_argument(
+        "--cold", type=int, default=30, metavar="N", help="Cold renders of each kind per round."
+    )
     parser.add_argument("--rounds", type=int, default=3, metavar="N")
     parser.add_argument(
         "--profile", action="store_true", help="Print the functions taking the most time."
@@ -69,33 +71,50 @@ def main(argv=None):
             (time.process_time() - cpu) * 1000 / args.renders,
         ]
 
-    def cold(path):
+    def versions_read(path):
+        """The names of the versions a render of the page read (pagecache.memo)."""
+        return sorted(getattr(get(path).wsgi_request, "_page_versions", {}))
+
+    def cold(path, names):
         wall = cpu = 0.0
         for _ in range(args.cold):
             with transaction.atomic():
-                pagecache.touch_site()
+                pagecache.touch(*names)
             started, cpu_started = time.perf_counter(), time.process_time()
             get(path)
             wall += time.perf_counter() - started
             cpu += time.process_time() - cpu_started
         return [wall * 1000 / args.cold, cpu * 1000 / args.cold]
 
-    results = {path: {"warm": [], "cold": []} for path in args.paths}
+    kinds = ("warm", "site", "all")
+    results = {path: {kind: [] for kind in kinds} for path in args.paths}
+    every_version = {}
     for path in args.paths:
         for _ in range(5):
             get(path)
+        every_version[path] = versions_read(path)
     for _ in range(args.rounds):
         for path in args.paths:
             results[path]["warm"].append(warm(path))
-            results[path]["cold"].append(cold(path))
-    print(f"{'page':<60} {'warm ms (cpu)':>16} {'cold ms (cpu)':>16} {'cold/warm':>10}")
+            results[path]["site"].append(cold(path, [pagecache.SITE]))
+            results[path]["all"].append(cold(path, every_version[path]))
+    print(
+        f"{'page':<52} {'warm ms (cpu)':>15} {'cold, site':>15} {'cold, all':>15}"
+        f" {'cpu cold/warm':>14}"
+    )
     for path, found in results.items():
-        warm_ms = [statistics.median(values) for values in zip(*found["warm"], strict=True)]
-        cold_ms = [statistics.median(values) for values in zip(*found["cold"], strict=True)]
+        ms = {
+            kind: [statistics.median(values) for values in zip(*found[kind], strict=True)]
+            for kind in kinds
+        }
         print(
-            f"{path:<60} {warm_ms[0]:>7.2f} ({warm_ms[1]:>5.2f}) {cold_ms[0]:>7.2f} "
-            f"({cold_ms[1]:>5.2f}) {cold_ms[1] / warm_ms[1]:>9.2f}x"
+            f"{path:<52}"
+            + "".join(f" {ms[kind][0]:>7.2f} ({ms[kind][1]:>5.2f})" for kind in kinds)
+            + f" {ms['site'][1] / ms['warm'][1]:>6.2f} {ms['all'][1] / ms['warm'][1]:>6.2f}"
         )
+    print("versions moved for 'all':")
+    for path, names in every_version.items():
+        print(f"  {path}: {', '.join(names)}")
 
     if args.profile:
         for path in args.paths:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom import sanitize
+from newsroom import pagecache, sanitize
 
 from .validators import validate_commenter_email
 
@@ -460,8 +460,15 @@ class DiscussionSettings(models.Model):
         cache.delete(self.CACHE_KEY)
 
     @classmethod
-    def load(cls):
-        """The settings, from the cache on most requests (one query otherwise)."""
+    def load(cls, request=None):
+        """The settings, from the cache on most requests (one query otherwise).
+
+        With the reader's request, they are kept in the process as well, until the site's
+        version moves (saving them moves it: comments.signals), and read with the versions
+        the page reads anyway rather than in a round trip of their own.
+        """
+        if request is not None:
+            return pagecache.remember("discussion-settings", cls.load, request=request)
         current = cache.get(cls.CACHE_KEY)
         if current is None:
             current = cls.objects.filter(pk=1).first() or cls(pk=1)

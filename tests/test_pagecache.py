@@ -3,6 +3,7 @@ stored page is dropped when what it shows changes."""
 
 import datetime
 import io
+import re
 import socket
 import threading
 import time
@@ -254,7 +255,13 @@ def test_reports_that_send_a_comment_back_to_moderation_drop_it_from_the_page(
     assert b"readers did not like" not in client.get(url).content
 
 
-def test_closing_comments_in_the_settings_changes_every_article_page(client, article, commit):
+@pytest.mark.parametrize("page_cache_seconds", [600, 0])
+def test_closing_comments_in_the_settings_changes_every_article_page(
+    client, article, commit, settings, page_cache_seconds
+):
+    # With the page cache off, the settings a page read are kept in the process until the
+    # site's version moves.
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
     url = article.get_absolute_url()
     assert b"Leave a comment" in client.get(url).content
     discussion = DiscussionSettings.load()
@@ -729,3 +736,60 @@ def test_the_replay_command_deletes_old_applied_changes_only(article, commit):
 def test_the_replay_command_refuses_negative_days(db):
     with pytest.raises(CommandError, match="--keep-days"):
         call_command("replay_invalidations", keep_days=-1)
+
+
+# The front page's kept stories ---------------------------------------------------------------
+
+
+@pytest.fixture
+def rendered_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders: only remember() keeps anything
+
+
+@pytest.mark.usefixtures("rendered_every_time")
+def test_the_front_page_follows_headlines_bylines_and_sections(client, article, commit):
+    assert article.headline in client.get("/").content.decode()
+    article.headline = "Harbour wall repaired before the spring tides"
+    commit(article.save)
+    assert "Harbour wall repaired before the spring tides" in client.get("/").content.decode()
+    author = article.bylines.first().author
+    author.name = "Ines Varga"
+    commit(author.save)
+    assert "By Ines Varga" in client.get("/").content.decode()
+    section = article.section
+    section.name = "Coast and harbours"
+    commit(section.save)
+    assert "Coast and harbours</a>" in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("rendered_every_time")
+def test_the_front_page_shows_a_new_story_and_drops_an_unpublished_one(
+    client, article, editor, commit
+):
+    draft = ArticleFactory(draft=True, headline="Ferry timetable returns", section=article.section)
+    assert "Ferry timetable returns" not in client.get("/").content.decode()
+    commit(services.publish_article, article=draft, by=editor)
+    assert "Ferry timetable returns" in client.get("/").content.decode()
+    commit(services.unpublish_article, article=draft, by=editor)
+    assert "Ferry timetable returns" not in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("rendered_every_time")
+@pytest.mark.parametrize("page", ["front", "article"])
+def test_a_cold_render_is_the_same_page_as_a_warm_one(client, article, page, commit):
+    CommentFactory.create_batch(3, article=article)
+    url = "/" if page == "front" else article.get_absolute_url()
+    warm = client.get(url)
+    again = client.get(url)
+    # Every version the page read moves: nothing it keeps is reused.
+    commit(pagecache.touch, pagecache.SITE, pagecache.article(article.pk))
+    pagecache.forget_recent()
+    cold = client.get(url)
+
+    def without_token(response):
+        # The comment form's signed timestamp is made per request.
+        html = response.content.decode()
+        return re.sub(r'name="token" value="[^"]*"', "", html)
+
+    assert warm.status_code == again.status_code == cold.status_code == 200
+    assert without_token(cold) == without_token(warm) == without_token(again)

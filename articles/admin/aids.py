@@ -77,9 +77,10 @@ def writing_aids(form, article):
     path = _path(article, slug)
     host = urlsplit(settings.SITE_URL).netloc
     picture = None
-    if article is not None and article.hero_image:
-        rendered = article.hero_picture
-        picture = rendered.src if rendered else article.hero_image.url
+    if article is not None and article.hero_id:
+        # The card's own crop (1.91:1), through the staff-only address: a draft's picture
+        # is not public yet.
+        picture = article.hero.picture_url("social", private=True) or None
     return {
         "words": words,
         "minutes": reading_minutes(words),

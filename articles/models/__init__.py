@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,22 @@ from newsroom import pagecache, sanitize
 from .. import conf
 
 SEARCH_CONFIG = "english"
+
+
+def kept_url(instance, inputs, address):
+    """address() (a reverse()), kept on the instance while its inputs stay the same.
+
+    The stories and sections a page keeps between renders (the front page's, the
+    navigation's) are the same instances on every render; their addresses are worked out
+    once rather than on every render. `inputs` are the fields the address is made from; the
+    URL prefix and the time zone (a date in the address is a local date) are part of the key.
+    """
+    key = (get_script_prefix(), timezone.get_current_timezone_name(), *inputs)
+    kept = instance.__dict__.get("_kept_url")
+    if kept is None or kept[0] != key:
+        kept = (key, address())
+        instance.__dict__["_kept_url"] = kept
+    return kept[1]
 
 
 class Section(models.Model):
@@ -49,7 +65,9 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return kept_url(
+            self, (self.slug,), lambda: reverse("articles:section", kwargs={"slug": self.slug})
+        )
 
 
 class Tag(models.Model):
@@ -353,11 +371,16 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update_search_vectors()
 
     def get_absolute_url(self):
-        when = timezone.localtime(self.first_published_at or self.published_at or self.created)
-        return reverse(
-            "articles:detail",
-            kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
-        )
+        moment = self.first_published_at or self.published_at or self.created
+
+        def address():
+            when = timezone.localtime(moment)
+            return reverse(
+                "articles:detail",
+                kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
+            )
+
+        return kept_url(self, (moment, self.slug), address)
 
     def derive_fields(self):
         """Settle what save() stores besides the fields as typed.

@@ -34,7 +34,7 @@ def comment_section(context, article):
     """
     request = context.get("request")
     params = request.GET if request is not None else {}
-    discussion = DiscussionSettings.load()
+    discussion = DiscussionSettings.load(request=request)
     is_open = moderation.comments_open(article, discussion=discussion, now=timezone.now())
     site_name = context.get("SITE_NAME")
     pending = None

@@ -38,7 +38,7 @@ missed it; see docs/faults.md).
 from . import keys
 from .decorators import depends_on, public_page
 from .keys import FRONT, tag_response
-from .memo import forget_recent, remember
+from .memo import forget_recent, read_versions, remember
 from .middleware import PageCacheMiddleware
 from .parameters import (
     cached_parameters,
@@ -73,6 +73,7 @@ __all__ = [
     "purger",
     "register_parameters",
     "register_schedule",
+    "read_versions",
     "remember",
     "tag_response",
     "touch",

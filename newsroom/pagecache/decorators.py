@@ -6,7 +6,8 @@ from functools import wraps
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-from .keys import HEADERS, response_keys, surrogate_key, tag_response
+from .keys import HEADERS, SITE, response_keys, surrogate_key, tag_response
+from .memo import read_versions
 from .parameters import is_personal
 from .versions import versions
 
@@ -62,3 +63,7 @@ def depends_on(request, *names: str) -> None:
         except Exception:
             logger.warning("The page cache is unreachable; this page is not kept.")
             request.page_cache = None
+    elif request is not None:
+        # Rendered without the page cache: the parts it keeps (memo.remember) read these
+        # versions and the site's now, in one round trip rather than one each.
+        read_versions(request, (SITE, *names))

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from . import durable
-from .versions import SITE, versions
+from .versions import SITE, current, versions
 
 logger = logging.getLogger("newsroom.pagecache")
 
@@ -86,6 +86,26 @@ def forget_recent() -> None:
     _recent.clear()
     recent_pages.clear()
     durable.forget()
+
+
+def read_versions(request, names, *, schedule=False) -> None:
+    """Read these versions for the parts the request will remember, in one round trip.
+
+    A page that knows what it depends on (the site, an article) reads them together rather
+    than once for the first kept part of each. With `schedule`, a scheduled moment that has
+    passed (a publication, an expiry) moves the site's version first, as the page cache
+    does for the pages it serves: for a page whose kept parts list stories by time (the
+    front page) when it is rendered without the page cache. Nothing is read if the cache is
+    unreachable; each part then falls back as remember() does.
+    """
+    try:
+        if schedule and getattr(request, "page_cache", None) is None:
+            known = getattr(request, "_page_versions", {})
+            request._page_versions = {**known, **current(names)}
+        else:
+            _versions_for(request, names)
+    except Exception:
+        logger.warning("The cache is unreachable; versions are read part by part.")
 
 
 def _versions_for(request, names):

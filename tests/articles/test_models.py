@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from articles.models import Article, Byline, plain_text
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
@@ -180,3 +181,20 @@ def test_shows_update_only_for_an_update_after_publication():
     assert not article.shows_update
     article.updated_at = published + datetime.timedelta(minutes=1)
     assert article.shows_update
+
+
+def test_a_kept_address_follows_the_fields_it_is_made_from(settings):
+    # Kept instances (the front page's stories, the navigation's sections) work their
+    # address out once; a change of what it is made from is seen on the same instance.
+    article = ArticleFactory(
+        slug="harbour-wall",
+        published_at=datetime.datetime(2026, 3, 18, 23, 30, tzinfo=datetime.UTC),
+    )
+    assert article.get_absolute_url() == "/news/2026/03/18/harbour-wall/"
+    article.slug = "harbour-wall-repaired"
+    assert article.get_absolute_url() == "/news/2026/03/18/harbour-wall-repaired/"
+    with timezone.override("Asia/Tokyo"):
+        assert article.get_absolute_url() == "/news/2026/03/19/harbour-wall-repaired/"
+    section = article.section
+    section.slug = "coast"
+    assert section.get_absolute_url() == "/section/coast/"
