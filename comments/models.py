@@ -154,7 +154,7 @@ class Comment(models.Model):
             # The moderators' search for a commenter by email address, in any case (the
             # search by the start of a name has its own index on PostgreSQL: migration 0008).
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
-            # The dates above the moderators' list ask for the first and last comment.
+            # The moderators' list of all comments, oldest first, and its "posted" filter.
             models.Index(fields=["created_at"], name="comment_created_idx"),
             # What the hourly retention purge looks for stays small however many comments
             # there are: rows still holding an IP address or browser, and rejected rows.
