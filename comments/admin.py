@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import add_article_list_column
 from articles.dashboard import add_dashboard_panels
+from articles.models import LISTING_DEFERRED
 from articles.paginator import EstimatedCountPaginator
 
 from . import moderation, privacy, services
@@ -215,6 +216,8 @@ class CommentAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("article")
+            # What the list shows of an article is its headline and address.
+            .defer(*(f"article__{name}" for name in LISTING_DEFERRED))
             .annotate(pending_on_article=count_per_article(pending))
         )
 

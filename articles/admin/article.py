@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .. import autosave, presence, preview, revisions, services, workflow
-from ..models import Article
+from ..models import LISTING_DEFERRED, Article
 from ..paginator import EstimatedCountPaginator
 from .columns import article_list_columns
 from .filters import AuthorFilter, MineFilter, ScheduleFilter
@@ -89,6 +89,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("bylines__author")
+        if getattr(request.resolver_match, "url_name", "").endswith("_changelist"):
+            # The list shows none of the long columns (the change page needs them all).
+            queryset = queryset.defer(*LISTING_DEFERRED)
         for extra in article_list_columns:
             if extra.annotate is not None:
                 queryset = extra.annotate(queryset)
