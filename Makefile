@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # Extra arguments for bench/run.py, for example: make bench BENCH_ARGS="--articles 20000"
 BENCH_ARGS ?=
 
-.PHONY: help install run seed serve test test-fast lint format migrations-check lock bench bench-cache bench-peers clean
+.PHONY: help install run seed serve test test-fast lint format migrations-check lock bench bench-cache bench-peers clean bench-drill
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -107,6 +107,9 @@ bench-cache: install ## Measure the page cache, the uncached article page and ng
 
 bench-peers: install ## Measure Newsroom beside WordPress and Wagtail on the same content (wrk)
 	@$(BIN)/python bench/peers.py $(BENCH_ARGS)
+
+bench-drill: install ## Load 1,000,000 articles and 10,000,000 comments (COPY), measure pages and the admin
+	@$(BIN)/python bench/drill.py $(BENCH_ARGS)
 
 clean: ## Remove .venv, var/ (local database, media, static files) and caches
 	@rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts

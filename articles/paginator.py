@@ -51,6 +51,19 @@ class ListingPaginator(Paginator):
     def count(self):
         return pagecache.remember(f"count:{self.key}", self.object_list.count, request=self.request)
 
+    def page(self, number):
+        """A page found by its articles' ids first, then only its own rows read.
+
+        A deep page (the 500th of a section's 25,000 articles) skips thousands of rows:
+        skipping them in the listing index alone (it carries every column the skipping
+        needs, the id included) reads a few index pages, where skipping whole rows read a
+        table page for each (240 ms for page 500 of a section at a million articles).
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
     def get_page_or_404(self, number):
         """The page asked for; a malformed number is the first, one out of range is a 404."""
         try:
@@ -100,9 +113,52 @@ class SearchPaginator(Paginator):
 
     def _ranked_ids(self, number):
         offset = (number - 1) * self.per_page
+        queryset = self.object_list
+        if connections[queryset.db].vendor == "postgresql":
+            return self._ranked_ids_narrow(queryset, offset)
         rows = list(
-            self.object_list.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
                 offset : offset + self.per_page
             ]
         )
+        return [pk for pk, _ in rows], (rows[0][1] if rows else None)
+
+    def _ranked_ids_narrow(self, queryset, offset):
+        """The same page in SQL of its own, so that the count sees narrow rows.
+
+        Written with the ORM, the window count sits under the sort and carries each match's
+        whole row, its rank vector included, into a buffer: a third of the query's time for
+        a common query. Here the matches are first cut down to the id and the sort keys
+        (the rank is computed as each row is read), then counted and sorted.
+        """
+        connection = connections[queryset.db]
+        meta = queryset.model._meta
+        ordering = [
+            (name.removeprefix("-"), name.startswith("-")) for name in queryset.query.order_by
+        ]
+        if ordering[-1][0] != "pk":
+            raise ValueError("Search results need the primary key as their last sort key.")
+
+        def column(name):
+            # values() names the primary key "pk" and an annotation by its own name.
+            if name == "pk" or name in queryset.query.annotations:
+                return name
+            return meta.get_field(name).column
+
+        sql, params = (
+            queryset.order_by().values(*(name for name, _ in ordering)).query.sql_with_params()
+        )
+        order = ", ".join(
+            f"matches.{connection.ops.quote_name(column(name))} {'DESC' if descending else 'ASC'}"
+            for name, descending in ordering
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # OFFSET 0 keeps the matches a subquery of their own: each rank is computed
+                # as its row is read, below the count, not after it.
+                "SELECT matches.pk, COUNT(*) OVER () "
+                f"FROM ({sql} OFFSET 0) AS matches ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, self.per_page, offset],
+            )
+            rows = cursor.fetchall()
         return [pk for pk, _ in rows], (rows[0][1] if rows else None)

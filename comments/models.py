@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -150,6 +151,11 @@ class Comment(models.Model):
             # The moderation queue and "has this commenter been approved before?".
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_known_idx"),
+            # The moderators' search for a commenter by email address, in any case (the
+            # search by the start of a name has its own index on PostgreSQL: migration 0008).
+            models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # The moderators' list of all comments, oldest first, and its "posted" filter.
+            models.Index(fields=["created_at"], name="comment_created_idx"),
             # What the hourly retention purge looks for stays small however many comments
             # there are: rows still holding an IP address or browser, and rejected rows.
             models.Index(

@@ -1,30 +1,52 @@
-"""Schema operations that keep big tables open while they run.
+"""Schema changes that keep big tables open for reading and writing on PostgreSQL.
 
-PostgreSQL builds an index without blocking writes only with CREATE INDEX CONCURRENTLY,
-outside a transaction; other databases (SQLite in development and tests) build it the
-ordinary way. Migrations that use these set `atomic = False`.
+PostgreSQL builds and drops these indexes CONCURRENTLY, and adds a CHECK constraint
+NOT VALID before validating it (the migration declares `atomic = False`); SQLite, which has
+no such thing and no big tables, gets the plain operation. See "Migrations on big tables"
+in docs/development.md.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from django.db import migrations
 from django.db.migrations.operations import AddConstraint
 
 
-class AddIndexConcurrentlyWhereSupported(AddIndexConcurrently):
-    """CREATE INDEX CONCURRENTLY on PostgreSQL, a plain CREATE INDEX elsewhere."""
+class _PlainElsewhere:
+    plain = None
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.add_index(model, self.index)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.remove_index(model, self.index)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexSafely(_PlainElsewhere, AddIndexConcurrently):
+    """`CREATE INDEX CONCURRENTLY` on PostgreSQL, a plain index elsewhere."""
+
+    plain = migrations.AddIndex
+
+
+class RemoveIndexSafely(_PlainElsewhere, RemoveIndexConcurrently):
+    """`DROP INDEX CONCURRENTLY` on PostgreSQL, a plain drop elsewhere."""
+
+    plain = migrations.RemoveIndex
+
+
+class RunSQLOnPostgreSQL(migrations.RunSQL):
+    """SQL for PostgreSQL alone (an index only it can use); nothing on other databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class AddCheckConstraintNotValid(AddConstraint):

@@ -4,7 +4,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from newsroom.migration_operations import AddIndexConcurrentlyWhereSupported
+from newsroom.migration_operations import AddIndexSafely
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 verbose_name="hero image",
             ),
         ),
-        AddIndexConcurrentlyWhereSupported(
+        AddIndexSafely(
             model_name="article",
             index=models.Index(fields=["hero"], name="article_hero_idx"),
         ),

@@ -5,7 +5,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from newsroom.migration_operations import AddIndexConcurrentlyWhereSupported
+from newsroom.migration_operations import AddIndexSafely
 
 
 class Migration(migrations.Migration):
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 verbose_name="photo",
             ),
         ),
-        AddIndexConcurrentlyWhereSupported(
+        AddIndexSafely(
             model_name="author",
             index=models.Index(fields=["photo"], name="author_photo_idx"),
         ),

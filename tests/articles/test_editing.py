@@ -248,9 +248,9 @@ def test_article_list_costs_the_same_queries_whatever_its_size(
     client.get(url)
     # Session, user, the user's own and group permissions, the section and author filters,
     # the (capped) count, the page of articles with section and last editor, their bylines,
-    # the bylines' authors, and the date hierarchy's range and days. PostgreSQL first reads
-    # its row estimate for the unfiltered table.
-    expected = 12 + (connection.vendor == "postgresql")
+    # and the bylines' authors (no date hierarchy: its range and years read every row).
+    # PostgreSQL first reads its row estimate for the unfiltered table.
+    expected = 10 + (connection.vendor == "postgresql")
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
     grow(30)
@@ -271,7 +271,7 @@ def test_article_list_never_counts_past_its_limit(settings, editor, client, monk
 @pytest.mark.parametrize(
     "query",
     ["status__exact=review", "timing=scheduled", "timing=live", "timing=expired", "mine=1",
-     "author=1", "q=harbour", "published_at__year=2026"],
+     "author=1", "q=harbour", "published_at__gte=2026-01-01"],
 )  # fmt: skip
 def test_article_list_filters_answer(client, editor, query):
     grow(2)

@@ -162,6 +162,31 @@ def test_sitemap_index_points_to_every_sitemap_with_absolute_links(client, stori
     ]
 
 
+def test_sitemap_index_is_kept_until_the_site_changes(
+    client, stories, section, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its counts and latest change are kept; a new article shows in the next index."""
+    monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 1)
+
+    def article_pages():
+        root = parse(client, "/sitemap.xml")
+        return sorted(
+            urlsplit(loc.text).query
+            for loc in root.iter(f"{SITEMAP}loc")
+            if urlsplit(loc.text).path == "/sitemap-articles.xml"
+        )
+
+    before = article_pages()
+    assert article_pages() == before
+    # The clock stands still here; the site's version is a moment, so the change takes one.
+    with (
+        time_machine.travel(NOW + HOUR, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ArticleFactory(section=section, published_at=NOW - datetime.timedelta(minutes=1))
+    assert article_pages() != before
+
+
 @pytest.mark.parametrize(
     ("url", "expected_paths"),
     [

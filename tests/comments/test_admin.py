@@ -202,3 +202,35 @@ def test_moderators_and_editors_change_the_discussion_settings(client, request, 
     saved = DiscussionSettings.objects.get(pk=1)
     assert saved.moderation_keywords.split() == ["lottery", "prize", "draw"]
     assert saved.blocklist == "casino"
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("ada lov", ["Ada Lovelace"]),
+        ("  Ada   Lovelace ", ["Ada Lovelace"]),
+        ("ADA@EXAMPLE.ORG", ["Ada Lovelace"]),
+        ("grace@example.org", ["Grace Hopper"]),
+        ("lovelace", []),
+        ("example.org@", []),
+        ("@example", []),
+    ],
+)
+def test_moderators_find_a_commenter_by_name_start_or_whole_email(client, moderator, query, found):
+    CommentFactory(pending=True, author_name="Ada Lovelace", author_email="Ada@example.org")
+    CommentFactory(pending=True, author_name="Grace Hopper", author_email="grace@example.org")
+    client.force_login(moderator)
+    response = client.get(CHANGELIST, {"q": query})
+    assert response.status_code == 200
+    names = sorted(comment.author_name for comment in response.context["cl"].result_list)
+    assert names == found
+
+
+def test_the_comment_list_never_counts_the_whole_table(client, moderator, monkeypatch):
+    """Ten million comments are not counted row by row: the count stops at the limit."""
+    monkeypatch.setattr("articles.paginator.COUNT_LIMIT", 3)
+    CommentFactory.create_batch(5, pending=True)
+    client.force_login(moderator)
+    response = client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].full_result_count is None
