@@ -39,7 +39,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, live_server):
+    # The browser is launched after the live server and so closed before it: the server's
+    # threads for the browser's open connections end while the server still runs.
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),

@@ -201,3 +201,4 @@ def test_a_moderator_approves_and_readers_see_the_comment(browser, live_server, 
     reader.goto(story.get_absolute_url())
     expect(reader.locator(f"#comment-{waiting.pk}")).to_contain_text("leave out the lower quays")
     expect(reader.get_by_text("Best prices")).to_have_count(0)
+    reader.context.close()
