@@ -80,8 +80,9 @@ def test_a_new_comment_shows_the_poster_it_awaits_moderation(page, story, screen
     page.goto(story.get_absolute_url())
     expect(page.locator("#id_author_name")).to_have_value("Aoife Brennan")
     expect(page.locator("#id_author_email")).to_have_value("aoife@example.net")
-    # The plain article page brings the waiting comment back to its poster (see
-    # test_commenter_return.py for everyone else not seeing it).
+    # The plain article page brings the waiting comment back to its poster once they read
+    # down to the discussion (see test_commenter_return.py for everyone else not seeing it).
+    page.locator("#comments").scroll_into_view_if_needed()
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(
         "Your comment is awaiting moderation."
     )
