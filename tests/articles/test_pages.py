@@ -577,10 +577,26 @@ def test_canonical_of_a_later_page_keeps_its_page_number(client, three_pages):
     assert markup.title == "World (page 2) | Newsroom"
 
 
-def test_search_page_is_kept_out_of_search_engines(client, newsroom):
-    markup = Markup(client.get("/search/?q=zeppelin").content)
-    assert markup.first_meta("robots") == "noindex, follow"
+def test_search_results_are_kept_out_of_search_engines(client, newsroom):
+    for url in ["/search/?q=zeppelin", "/search/?q=nothingmatches", "/search/?q=zeppelin&page=1"]:
+        markup = Markup(client.get(url).content)
+        assert markup.first_meta("robots") == "noindex, follow", url
+        assert markup.first_link("canonical") == django_settings.SITE_URL + "/search/", url
+
+
+@pytest.mark.parametrize("url", ["/search/", "/search/?q=", "/search/?q=++"])
+def test_the_search_page_without_a_query_may_be_indexed(client, newsroom, url):
+    markup = Markup(client.get(url).content)
+    assert markup.first_meta("robots") is None
     assert markup.first_link("canonical") == django_settings.SITE_URL + "/search/"
+    assert markup.first_meta("description")
+
+
+def test_robots_txt_lets_crawlers_read_the_noindex_of_search_results(client):
+    lines = client.get("/robots.txt").text.splitlines()
+    # A crawler kept out of /search/ would never read the result pages' noindex.
+    assert not [line for line in lines if line.startswith("Disallow: /search")]
+    assert "Disallow: /preview/" in lines
 
 
 def test_article_page_describes_the_article_to_search_engines(client, newsroom):
