@@ -67,13 +67,23 @@ class ListingPaginator(Paginator):
     def get_page_or_404(self, number):
         """The page asked for; a malformed number is the first, one out of range is a 404."""
         try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1
-        try:
-            return self.page(number)
+            return self.page(page_number(number))
         except InvalidPage as error:
             raise Http404(str(error)) from None
+
+
+def page_number(value):
+    """The page a ?page= value asks for: a malformed one asks for the first."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
+
+
+def require_first_page(request):
+    """A page that is never paged answers ?page=2 (or 0) as a listing past its end: 404."""
+    if page_number(request.GET.get("page")) != 1:
+        raise Http404("This page has no other pages.")
 
 
 class SearchPaginator(Paginator):
@@ -92,10 +102,7 @@ class SearchPaginator(Paginator):
 
     def get_page(self, number):
         # As Paginator.get_page: a malformed number is the first page, one too far the last.
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1
+        number = page_number(number)
         # What was asked for, before it is brought into range: the view answers 404 when
         # the page served is another one.
         self.asked_for = number

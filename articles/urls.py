@@ -25,6 +25,7 @@ urlpatterns = [
         name="author-feed",
     ),
     path("archive/<yyyy:year>/<mm:month>/", views.month_archive, name="archive"),
+    path("archive/<yyyy:year>/<mm:month>/<mm:day>/", views.day_archive, name="archive-day"),
     path("search/", views.search, name="search"),
     path("rss.xml", require_safe(public_page(feeds.LatestFeed())), name="feed"),
     path("corrections/", corrections.corrections_list, name="corrections"),

@@ -13,7 +13,7 @@ from newsroom import pagecache
 from . import conf, preview
 from .models import Article, Section, Tag
 from .pages import article_page_context, front_page_stories, public_article, with_sections
-from .paginator import ListingPaginator, SearchPaginator
+from .paginator import ListingPaginator, SearchPaginator, require_first_page
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
 FRONT_PAGE_TOP_STORIES = 4
@@ -38,6 +38,7 @@ def tag_listing(request, key, articles):
 @require_safe
 @pagecache.public_page
 def front_page(request):
+    require_first_page(request)
     # The newest featured stories lead; the newest of the rest fill the top and "Latest".
     # Which stories those are, and what their teasers show, changes only with the site's
     # version (a scheduled publication or expiry moves it too): they are read once per
@@ -138,23 +139,12 @@ def month_archive(request, year, month):
     canonical = reverse("articles:archive", kwargs={"year": year, "month": month})
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    start = datetime.datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
     end = (start + datetime.timedelta(days=32)).replace(day=1)
-    page = paginate(
-        request,
-        Article.objects.public()
-        .filter(first_published_at__gte=start, first_published_at__lt=end)
-        .newest_first()
-        .for_listing(),
-        key=f"archive:{year}-{month}",
-    )
-    tag_listing(request, None, page)
-    if not page.object_list:
-        raise Http404("No story was published that month.")
+    page = archive_page(request, start, end, key=f"archive:{year}-{month}")
     previous_month, next_month = pagecache.remember(
         f"archive-nav:{year}-{month}",
-        lambda: neighbouring_months(start, end),
+        lambda: neighbouring_days(start, end, month=True),
         request=request,
     )
     return render(
@@ -169,15 +159,57 @@ def month_archive(request, year, month):
     )
 
 
-def neighbouring_months(start, end):
-    """The nearest months before and after with stories (an empty month answers 404)."""
+@require_safe
+@pagecache.public_page
+def day_archive(request, year, month, day):
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No archive for that day.") from None
+    if year < 1900 or date > timezone.localdate():
+        raise Http404("No archive for that day.")
+    canonical = reverse("articles:archive-day", kwargs={"year": year, "month": month, "day": day})
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    start = datetime.datetime(year, month, day, tzinfo=timezone.get_current_timezone())
+    # Wall-clock arithmetic: the next midnight, whatever a change of clocks does that day.
+    end = start + datetime.timedelta(days=1)
+    page = archive_page(request, start, end, key=f"archive:{date.isoformat()}")
+    previous_day, next_day = pagecache.remember(
+        f"archive-nav:{date.isoformat()}",
+        lambda: neighbouring_days(start, end),
+        request=request,
+    )
+    return render(
+        request,
+        "articles/day_archive.html",
+        {"day": date, "page": page, "previous_day": previous_day, "next_day": next_day},
+    )
+
+
+def archive_page(request, start, end, *, key):
+    """The page asked for of the stories first published from `start` until `end`."""
+    page = paginate(
+        request,
+        Article.objects.public()
+        .filter(first_published_at__gte=start, first_published_at__lt=end)
+        .newest_first()
+        .for_listing(),
+        key=key,
+    )
+    tag_listing(request, None, page)
+    if not page.object_list:
+        raise Http404("No story was published then.")
+    return page
+
+
+def neighbouring_days(start, end, *, month=False):
+    """The nearest days (or months) before and after with stories: an empty one is a 404."""
     public = Article.objects.public().order_by()
     before = public.filter(first_published_at__lt=start).aggregate(at=Max("first_published_at"))
     after = public.filter(first_published_at__gte=end).aggregate(at=Min("first_published_at"))
-    return tuple(
-        timezone.localtime(found["at"]).date().replace(day=1) if found["at"] else None
-        for found in (before, after)
-    )
+    found = (timezone.localdate(row["at"]) if row["at"] else None for row in (before, after))
+    return tuple(day.replace(day=1) if day and month else day for day in found)
 
 
 @require_safe
@@ -197,6 +229,8 @@ def search(request):
         tag_listing(request, None, page)
         if page.number != paginator.asked_for:
             raise Http404("There is no such page of results.")
+    else:
+        require_first_page(request)
     return render(request, "articles/search.html", {"query": query, "page": page})
 
 

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.core.cache import cache
 
@@ -31,6 +33,23 @@ def empty_cache():
     yield
     cache.clear()
     pagecache.forget_recent()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, which lets its request threads finish before it stops.
+
+    A request thread serves one client connection until the client closes it. On SQLite the
+    threads share the test's in-memory database connection only while the server runs, so a
+    thread that ends after the server stopped fails as it tidies up ("DatabaseWrapper
+    objects created in a thread can only be used in that same thread"). Clients that outlive
+    a test, like the session's browser (tests/e2e/conftest.py), depend on this fixture and
+    are closed before it ends; their threads are waited for here.
+    """
+    yield live_server
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -378,7 +378,7 @@ class Article(models.Model):
         moment = self.first_published_at or self.published_at or self.created
 
         def address():
-            when = timezone.localtime(moment)
+            when = self.publication_date
             return reverse(
                 "articles:detail",
                 kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
@@ -433,6 +433,17 @@ class Article(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def publication_date(self):
+        """The day of first publication in the site's time zone: the one in the address."""
+        return timezone.localdate(self.first_published_at or self.published_at or self.created)
+
+    def get_day_archive_url(self):
+        when = self.publication_date
+        return reverse(
+            "articles:archive-day", kwargs={"year": when.year, "month": when.month, "day": when.day}
+        )
 
     @property
     def is_public(self):

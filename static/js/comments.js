@@ -15,14 +15,36 @@
     } catch (e) { /* storage disabled */ }
   }
 
+  // What the discussion asks of the server waits until the reader comes near it, so an
+  // article's first paint requests nothing for comments. `nearby(element, work)` runs work
+  // once, when element comes within a screen or so of the viewport (at once in a browser
+  // without IntersectionObserver, or when the page opens at #comments), and returns a
+  // function that runs it now.
+  function nearby(element, work) {
+    var done = false;
+    var observer = null;
+    function run() {
+      if (observer) observer.disconnect();
+      if (!done) { done = true; work(); }
+    }
+    if (!("IntersectionObserver" in window)) { run(); return run; }
+    observer = new window.IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) run();
+    }, { rootMargin: "800px 0px" });
+    observer.observe(element);
+    return run;
+  }
+
   // The visitor's own comments awaiting moderation: the page is the same for everyone, so
   // they come from an uncached address that reads this browser's signed cookie.
   var section = document.getElementById("comments");
   if (section && section.dataset.mineUrl && window.fetch) {
-    window.fetch(section.dataset.mineUrl, { credentials: "same-origin", cache: "no-store" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data && data.comments) data.comments.forEach(showMine); })
-      .catch(function () { /* the thread is complete without them */ });
+    nearby(section, function () {
+      window.fetch(section.dataset.mineUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && data.comments) data.comments.forEach(showMine); })
+        .catch(function () { /* the thread is complete without them */ });
+    });
   }
   function depthOf(item) {
     var match = /(?:^|\s)depth-(\d+)/.exec(item.className);
@@ -131,13 +153,17 @@
     });
   });
 
-  // A fresh signed timestamp when the page is shown: a cached page's own token may be hours
-  // old, and the "too fast" check counts from when the reader saw the form.
+  // A fresh signed timestamp when the form is shown (or first focused, whichever comes
+  // first): a cached page's own token may be hours old, and the "too fast" check counts
+  // from when the reader saw the form.
   if (form.dataset.tokenUrl && window.fetch) {
-    window.fetch(form.dataset.tokenUrl, { credentials: "omit", cache: "no-store" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data && data.token) form.elements.token.value = data.token; })
-      .catch(function () { /* the page's own token still works */ });
+    var freshToken = nearby(form, function () {
+      window.fetch(form.dataset.tokenUrl, { credentials: "omit", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && data.token) form.elements.token.value = data.token; })
+        .catch(function () { /* the page's own token still works */ });
+    });
+    form.addEventListener("focusin", freshToken);
   }
 
   // Drafts: what is typed is kept in this browser, per article and per comment replied to,

@@ -95,6 +95,7 @@ def reader_urls(newsroom):
         "tag": "/tag/harbours/",
         "author": "/author/amara-osei/",
         "archive": "/archive/2026/03/",
+        "archive-day": "/archive/2026/03/18/",
         "search": "/search/?q=zeppelin",
         "feed": "/rss.xml",
         "section-feed": "/section/world/rss.xml",
@@ -116,6 +117,7 @@ CONTENT_TYPES = {
     "tag": HTML,
     "author": HTML,
     "archive": HTML,
+    "archive-day": HTML,
     "search": HTML,
     "feed": RSS,
     "section-feed": RSS,
@@ -128,7 +130,16 @@ CONTENT_TYPES = {
     "news-sitemap": "application/xml; charset=utf-8",
     "robots": "text/plain; charset=utf-8",
 }
-HTML_PAGES = ["front-page", "article", "section", "tag", "author", "archive", "search"]
+HTML_PAGES = [
+    "front-page",
+    "article",
+    "section",
+    "tag",
+    "author",
+    "archive",
+    "archive-day",
+    "search",
+]
 
 
 @pytest.mark.parametrize(("name", "content_type"), CONTENT_TYPES.items())
@@ -165,13 +176,7 @@ def test_an_article_that_is_not_public_answers_404_on_its_url(client, newsroom, 
 
 
 LISTINGS = [
-    "front-page",
-    "article",  # related stories
-    "section",
-    "tag",
-    "author",
-    "archive",
-    "search",
+    *HTML_PAGES,  # the article page lists its related stories
     "feed",
     "section-feed",
     "author-feed",
@@ -264,6 +269,14 @@ def test_an_unpadded_wrong_date_answers_404_without_redirecting(client):
         "/archive/2026/04/",  # next month: the archive cannot be in the future
         "/archive/2027/01/",
         "/archive/9999/12/",
+        "/archive/2026/02/30/",
+        "/archive/2026/13/01/",
+        "/archive/2026/03/00/",
+        "/archive/2026/03/32/",
+        "/archive/1899/12/31/",
+        "/archive/2026/03/19/",  # tomorrow: the archive cannot be in the future
+        "/archive/2026/03/18x/",
+        "/archive/2026/03/018/",
     ],
 )
 def test_malformed_impossible_and_future_dates_answer_404(client, newsroom, url):
@@ -295,6 +308,54 @@ def test_archive_links_skip_months_without_stories(client, newsroom):
     november = client.get("/archive/2025/11/").text
     assert "/archive/2026/03/" in november
     assert "/archive/2025/12/" not in november
+
+
+def test_an_unpadded_archive_day_redirects_permanently_to_the_canonical_url(client, newsroom):
+    for url in ["/archive/2026/3/18/", "/archive/2026/03/8/"]:
+        response = client.get(url)
+        assert response.status_code == 301
+    assert client.get("/archive/2026/3/18/")["Location"] == "/archive/2026/03/18/"
+
+
+def test_archive_day_lists_that_days_stories_and_links_to_neighbouring_days(client, newsroom):
+    ArticleFactory(
+        headline="Late ferry on the 16th",
+        published_at=datetime.datetime(2026, 3, 16, 23, 59, tzinfo=datetime.UTC),
+    )
+    ArticleFactory(
+        headline="Early tide on the 19th",
+        published_at=datetime.datetime(2026, 3, 19, 0, 0, tzinfo=datetime.UTC),
+    )
+    ArticleFactory(headline="Scheduled", published_at=NOW + 2 * HOUR)
+    day = client.get("/archive/2026/03/18/").text
+    assert newsroom.story.headline in day and newsroom.neighbour.headline in day
+    assert "Late ferry on the 16th" not in day
+    # The nearest earlier day with a story, never the empty 17th; the 19th is not public.
+    assert "/archive/2026/03/16/" in day
+    assert "/archive/2026/03/17/" not in day
+    assert "/archive/2026/03/19/" not in day
+    assert '<a href="/archive/2026/03/">Archive: March 2026</a>' in day
+    sixteenth = client.get("/archive/2026/03/16/").text
+    assert "Late ferry on the 16th" in sixteenth
+    assert newsroom.story.headline not in sixteenth
+    assert "/archive/2026/03/18/" in sixteenth
+
+
+def test_archive_days_follow_the_site_time_zone(client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # 08:30 on 1 March in Tokyo, 23:30 on 28 February in UTC.
+    article = ArticleFactory(
+        headline="Tokyo morning edition",
+        published_at=datetime.datetime(2026, 2, 28, 23, 30, tzinfo=datetime.UTC),
+    )
+    assert "Tokyo morning edition" in client.get("/archive/2026/03/01/").text
+    assert client.get("/archive/2026/02/28/").status_code == 404
+    assert article.get_day_archive_url() == "/archive/2026/03/01/"
+
+
+def test_an_articles_date_links_to_its_day_in_the_archive(client, newsroom):
+    content = client.get(newsroom.story.get_absolute_url()).text
+    assert '<span>Published <a href="/archive/2026/03/18/"' in content
 
 
 def test_archive_of_an_earlier_month_excludes_other_months(client, newsroom):
@@ -346,6 +407,7 @@ PAGED_URLS = [
     "/tag/harbours/",
     "/author/amara-osei/",
     "/archive/2026/03/",
+    "/archive/2026/03/18/",
     "/search/?q=zeppelin",
 ]
 
@@ -381,6 +443,15 @@ def test_a_page_number_outside_the_listing_answers_404(client, three_pages, numb
         assert client.get(f"{url}{separator}page={number}").status_code == 404, url
 
 
+@pytest.mark.parametrize("url", ["/", "/search/", "/search/?q="])
+def test_a_page_that_is_never_paged_has_only_its_first_page(client, three_pages, url):
+    separator = "&" if "?" in url else "?"
+    for number in ["1", "abc", ""]:
+        assert client.get(f"{url}{separator}page={number}").status_code == 200, number
+    for number in ["2", "0", "-1", "99999999999999999999999"]:
+        assert client.get(f"{url}{separator}page={number}").status_code == 404, number
+
+
 def test_a_search_without_results_has_its_first_page_and_no_other(client, three_pages):
     assert client.get("/search/?q=nothingmatches").status_code == 200
     assert client.get("/search/?q=nothingmatches&page=2").status_code == 404
@@ -389,6 +460,43 @@ def test_a_search_without_results_has_its_first_page_and_no_other(client, three_
 def test_an_archive_month_without_stories_answers_404(client, three_pages):
     assert client.get("/archive/2026/03/").status_code == 200
     assert client.get("/archive/2026/01/").status_code == 404
+
+
+def test_an_archive_day_without_stories_answers_404(client, three_pages):
+    assert client.get("/archive/2026/03/18/").status_code == 200
+    assert client.get("/archive/2026/03/17/").status_code == 404
+    # A day whose only stories are a draft and an expired story is empty too.
+    ArticleFactory(draft=True, published_at=NOW - 50 * HOUR)
+    ArticleFactory(published_at=NOW - 50 * HOUR, expires_at=NOW - 49 * HOUR)
+    assert client.get("/archive/2026/03/16/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("factory", "url", "shown"),
+    [
+        # A newsroom creates a section before its first story; the navigation links to it.
+        (
+            lambda: SectionFactory(name="Science", slug="science"),
+            "/section/science/",
+            "No stories in this section yet.",
+        ),
+        # A new reporter's profile is a page before their first story.
+        (
+            lambda: AuthorFactory(name="New Reporter", slug="new-reporter"),
+            "/author/new-reporter/",
+            "New Reporter",
+        ),
+    ],
+    ids=["section", "author"],
+)
+def test_a_section_or_author_without_stories_yet_has_its_first_page_only(
+    client, three_pages, factory, url, shown
+):
+    factory()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert shown in response.text
+    assert client.get(f"{url}?page=2").status_code == 404
 
 
 def test_a_tag_without_public_stories_answers_404(client, three_pages):
@@ -443,6 +551,7 @@ def test_every_page_type_has_its_own_title(client, newsroom):
         "tag": "Harbours | Newsroom",
         "author": "Amara Osei | Newsroom",
         "archive": "Archive: March 2026 | Newsroom",
+        "archive-day": "Archive: 18 March 2026 | Newsroom",
         "search": "Search: zeppelin | Newsroom",
     }
 
@@ -468,10 +577,26 @@ def test_canonical_of_a_later_page_keeps_its_page_number(client, three_pages):
     assert markup.title == "World (page 2) | Newsroom"
 
 
-def test_search_page_is_kept_out_of_search_engines(client, newsroom):
-    markup = Markup(client.get("/search/?q=zeppelin").content)
-    assert markup.first_meta("robots") == "noindex, follow"
+def test_search_results_are_kept_out_of_search_engines(client, newsroom):
+    for url in ["/search/?q=zeppelin", "/search/?q=nothingmatches", "/search/?q=zeppelin&page=1"]:
+        markup = Markup(client.get(url).content)
+        assert markup.first_meta("robots") == "noindex, follow", url
+        assert markup.first_link("canonical") == django_settings.SITE_URL + "/search/", url
+
+
+@pytest.mark.parametrize("url", ["/search/", "/search/?q=", "/search/?q=++"])
+def test_the_search_page_without_a_query_may_be_indexed(client, newsroom, url):
+    markup = Markup(client.get(url).content)
+    assert markup.first_meta("robots") is None
     assert markup.first_link("canonical") == django_settings.SITE_URL + "/search/"
+    assert markup.first_meta("description")
+
+
+def test_robots_txt_lets_crawlers_read_the_noindex_of_search_results(client):
+    lines = client.get("/robots.txt").text.splitlines()
+    # A crawler kept out of /search/ would never read the result pages' noindex.
+    assert not [line for line in lines if line.startswith("Disallow: /search")]
+    assert "Disallow: /preview/" in lines
 
 
 def test_article_page_describes_the_article_to_search_engines(client, newsroom):

@@ -191,6 +191,13 @@ def test_month_archive_cost(assert_same_cost):
     assert_same_cost("/archive/2026/03/", 6, steady=2)
 
 
+def test_day_archive_cost(assert_same_cost):
+    # The same parts as a month's: navigation, the count, the page, the page's bylines, the
+    # nearest earlier and later days with stories. Steady: the navigation, the count and the
+    # neighbouring days are kept.
+    assert_same_cost("/archive/2026/03/18/", 6, steady=2)
+
+
 def test_search_cost(assert_same_cost):
     # Guards a query per result for its section and bylines (and, on PostgreSQL, per snippet):
     # navigation, the count, the page with rank and snippet, the page's bylines.
@@ -242,6 +249,7 @@ def test_every_reader_page_stays_within_the_query_budget(
         "/tag/harbours/",
         "/author/amara-osei/",
         "/archive/2026/03/",
+        "/archive/2026/03/18/",
         "/search/?q=harbour",
         "/rss.xml",
         "/section/world/rss.xml",

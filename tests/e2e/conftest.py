@@ -40,7 +40,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, live_server):
+    # The browser is launched after the live server and so closed before it: the server's
+    # threads for the browser's open connections end while the server still runs.
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
@@ -74,7 +76,9 @@ def screenshot():
     return save
 
 
-def photo(name, color, size=(1200, 675)):
+def photo(name, color, size=(960, 540)):
+    # As wide as the widest hero rendition a page asks for on a desktop (960 px): two
+    # renditions a format, like a real upload, and less than half the encoding of a larger one.
     return image_file(name=name, size=size, color=color)
 
 

@@ -94,8 +94,9 @@ def test_each_reply_target_keeps_its_own_draft(page, story):
     expect(page.locator("#id_body")).to_have_value("A reply for Priya only.")
 
 
-def test_the_form_gets_a_token_signed_when_the_page_is_shown(page, story):
+def test_the_form_gets_a_token_signed_when_it_is_shown(page, story):
     with page.expect_response(lambda r: "/comments/token/" in r.url) as answer:
         page.goto(story.get_absolute_url())
+        page.locator("#comment-form").scroll_into_view_if_needed()
     token = answer.value.json()["token"]
     expect(page.locator("input[name=token]")).to_have_value(token)

@@ -6,13 +6,14 @@ the script reads.
 """
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import CommentFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +41,13 @@ def post(page, *, body=TEXT, remember=None):
     return Comment.objects.get(body=body)
 
 
+def come_back(page, url):
+    """Opens the plain address, as a bookmark or a later visit would, and reads down to the
+    discussion: the visitor's waiting comments are asked for once it comes near."""
+    page.goto(url)
+    page.locator("#comments").scroll_into_view_if_needed()
+
+
 @SIZES
 def test_a_waiting_comment_is_still_there_after_a_reload_and_for_no_one_else(
     new_context, story, screenshot, size
@@ -49,8 +57,7 @@ def test_a_waiting_comment_is_still_there_after_a_reload_and_for_no_one_else(
     page = new_context(**size).new_page()
     page.goto(url)
     comment = post(page)
-    # The plain address, as a bookmark or a later visit would open it.
-    page.goto(url)
+    come_back(page, url)
     mine = page.locator(f"#comment-{comment.pk}")
     expect(mine).to_contain_text(AWAITING)
     expect(mine).to_contain_text(TEXT)
@@ -73,7 +80,7 @@ def test_a_waiting_reply_stands_under_its_parent(page, story):
     page.goto(url)
     page.locator(f"#comment-{parent.pk} .comment-reply-link").click()
     comment = post(page)
-    page.goto(url)
+    come_back(page, url)
     reply = page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{comment.pk}")
     expect(reply).to_contain_text(AWAITING)
     expect(reply).to_have_class("comment comment-pending comment-mine depth-2")
@@ -87,7 +94,7 @@ def test_newest_first_puts_a_waiting_comment_at_the_top(page, story):
     url = story.get_absolute_url()
     page.goto(url)
     comment = post(page)
-    page.goto(url)
+    come_back(page, url)
     expect(page.locator(".comment-list > li").first).to_have_id(f"comment-{comment.pk}")
 
 
@@ -98,7 +105,7 @@ def test_an_approved_comment_no_longer_shows_as_waiting(page, story, settings):
     comment = post(page)
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
     with page.expect_response("**/comments/mine/**"):
-        page.goto(url)
+        come_back(page, url)
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(TEXT)
     expect(page.get_by_text(AWAITING)).to_have_count(0)
     assert not [c for c in page.context.cookies() if c["name"] == "comment_pending"]
@@ -161,7 +168,73 @@ def test_the_article_with_a_waiting_comment_has_no_accessibility_violations(
     url = story.get_absolute_url()
     page.goto(url)
     comment = post(page, remember=True)
-    page.goto(url)
+    come_back(page, url)
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(AWAITING)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+LONG_BODY = "".join(
+    f"<p>Paragraph {n} of the council's long report on the harbour, read line by line by the "
+    "ferry workers' union, which found the night crossings missing from every table.</p>"
+    for n in range(40)
+)
+
+
+def comment_requests(page):
+    """The addresses under /comments/ that the page asks for, as they are asked for."""
+    asked = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url)
+            if urlsplit(request.url).path.startswith("/comments/")
+            else None
+        ),
+    )
+    return asked
+
+
+@SIZES
+def test_the_discussion_asks_for_nothing_until_the_reader_comes_near_it(new_context, story, size):
+    article = ArticleFactory(section=story.section, body=LONG_BODY)
+    page = new_context(**size).new_page()
+    asked = comment_requests(page)
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    assert asked == []
+    # Scrolling down to the thread asks for the visitor's waiting comments and the form's
+    # fresh token.
+    with (
+        page.expect_response("**/comments/mine/**"),
+        page.expect_response("**/comments/token/**"),
+    ):
+        page.locator("#comments").scroll_into_view_if_needed()
+    assert sorted(urlsplit(url).path.split("/")[2] for url in asked) == ["mine", "token"]
+
+
+def test_focusing_the_form_before_it_comes_near_asks_for_its_token(page, story):
+    article = ArticleFactory(section=story.section, body=LONG_BODY)
+    asked = comment_requests(page)
+    page.goto(article.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    assert asked == []
+    # Focus without scrolling, as a script or an assistive tool may move it.
+    with page.expect_response("**/comments/token/**"):
+        page.locator("#id_body").evaluate("el => el.focus({preventScroll: true})")
+
+
+def test_a_browser_without_intersection_observer_asks_at_once(page, story):
+    page.add_init_script("delete window.IntersectionObserver;")
+    article = ArticleFactory(section=story.section, body=LONG_BODY)
+    with (
+        page.expect_response("**/comments/mine/**"),
+        page.expect_response("**/comments/token/**"),
+    ):
+        page.goto(article.get_absolute_url())
+
+
+def test_an_address_that_opens_at_the_comments_asks_at_once(page, story):
+    article = ArticleFactory(section=story.section, body=LONG_BODY)
+    with page.expect_response("**/comments/mine/**"):
+        page.goto(article.get_absolute_url() + "#comments")

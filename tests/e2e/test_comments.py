@@ -80,8 +80,9 @@ def test_a_new_comment_shows_the_poster_it_awaits_moderation(page, story, screen
     page.goto(story.get_absolute_url())
     expect(page.locator("#id_author_name")).to_have_value("Aoife Brennan")
     expect(page.locator("#id_author_email")).to_have_value("aoife@example.net")
-    # The plain article page brings the waiting comment back to its poster (see
-    # test_commenter_return.py for everyone else not seeing it).
+    # The plain article page brings the waiting comment back to its poster once they read
+    # down to the discussion (see test_commenter_return.py for everyone else not seeing it).
+    page.locator("#comments").scroll_into_view_if_needed()
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(
         "Your comment is awaiting moderation."
     )
@@ -201,3 +202,4 @@ def test_a_moderator_approves_and_readers_see_the_comment(browser, live_server, 
     reader.goto(story.get_absolute_url())
     expect(reader.locator(f"#comment-{waiting.pk}")).to_contain_text("leave out the lower quays")
     expect(reader.get_by_text("Best prices")).to_have_count(0)
+    reader.context.close()

@@ -112,8 +112,8 @@ def test_leaving_with_unsaved_changes_asks_first(page, editors, draft):
     body = open_article(page, draft)
     page.wait_for_load_state("load")
     type_at_end(page, body, " A sentence not yet saved.")
-    page.get_by_role("link", name="Revisions").click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="Revisions").click()
     assert dialogs == ["beforeunload"]
     # Dismissed: still on the article, the text still there.
     expect(page.locator(".prose-editor .tiptap.ProseMirror")).to_contain_text(
@@ -203,6 +203,6 @@ def test_a_form_sent_back_with_errors_still_asks_before_it_is_left(page, editors
 
     page.on("dialog", answer)
     page.get_by_label("Standfirst").click()  # the browser asks only after a user gesture
-    page.get_by_role("link", name="Revisions").click()
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="Revisions").click()
     assert dialogs == ["beforeunload"]
