@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     # Built and dropped CONCURRENTLY on PostgreSQL: the articles stay open meanwhile.
     atomic = False
 
-    dependencies = [("articles", "0016_wordpress_link_fingerprint")]
+    dependencies = [("articles", "0019_remove_article_hero_image")]
 
     # The new index first: the section pages are never left without one.
     operations = [
