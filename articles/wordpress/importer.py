@@ -20,6 +20,7 @@ conflict) unless the run overwrites: the link keeps the article's `modified` tim
 """
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
@@ -33,6 +34,7 @@ from django.utils.text import Truncator, slugify
 
 from authors.models import Author
 from newsroom import pagecache
+from newsroom.media import publicity
 
 from ..models import Article, Byline, Redirect, Section, Tag, WordPressLink, normalize_redirect_path
 from ..roles import WRITER
@@ -617,6 +619,11 @@ class ImportRun:
                 for entry in new
             ]
         )
+        # bulk_create sends no save signal: the heroes of the published ones go public here,
+        # once the batch has committed (a dry run's batch never does).
+        heroes = [entry.article.hero_id for entry in new if entry.article.hero_id]
+        if heroes:
+            transaction.on_commit(partial(publicity.sync, heroes))
         self.summary.counts["articles created"] += len(new)
         for entry in new:
             if entry.article.is_public:
