@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.test.testcases import LiveServerThread
 
 from articles import roles as newsroom_roles
 from comments import roles as comment_roles
@@ -15,6 +16,36 @@ from tests.factories import (
     UserFactory,
 )
 from tests.production import collected_static, production_server  # noqa: F401  (fixtures)
+
+_create_live_server = LiveServerThread._create_server
+
+
+def _live_server_taking_turns(thread, connections_override=None):
+    """The live server, running one request's application at a time on SQLite.
+
+    On SQLite the test database lives in memory, and the server's request threads all use the
+    test's one connection to it. A browser asks for several things at once (a page's pictures
+    through the staff-only view, the comment script's two calls), and two threads running
+    queries on one sqlite3 connection at once fail with "bad parameter or other API misuse".
+    Connections stay concurrent; only the application's work is taken in turn. PostgreSQL,
+    where each thread has a connection of its own, is left as it is.
+    """
+    server = _create_live_server(thread, connections_override=connections_override)
+    if connections_override:
+        set_app, lock = server.set_app, threading.Lock()
+
+        def set_app_taking_turns(app):
+            def application(environ, start_response):
+                with lock:
+                    return app(environ, start_response)
+
+            set_app(application)
+
+        server.set_app = set_app_taking_turns
+    return server
+
+
+LiveServerThread._create_server = _live_server_taking_turns
 
 
 @pytest.fixture(autouse=True)
