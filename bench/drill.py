@@ -150,11 +150,10 @@ def load(database_url, *, articles, comments, stdout=sys.stdout):
         made = stories(cursor, rng)
         authors = max(articles // 200, 10)
         tags = max(articles // 50, 10)
-        copy_rows(cursor, "authors_author", ("id", "name", "slug", "job_title", "bio", "photo",
-                  "x_handle", "mastodon_url", "website", "is_agency", "is_active",
-                  "photo_renditions"),
+        copy_rows(cursor, "authors_author", ("id", "name", "slug", "job_title", "bio",
+                  "x_handle", "mastodon_url", "website", "is_agency", "is_active"),
                   ((n, f"{FIRST[n % 20]} {LAST[n // 20 % 15]} {n}", f"writer-{n}",
-                    "Reporter", "", "", "", "", "", "f", "t", "{}")
+                    "Reporter", "", "", "", "", "f", "t")
                    for n in range(1, authors + 1)))  # fmt: skip
         copy_rows(cursor, "articles_section", ("id", "name", "slug", "description", "position"),
                   ((n, f"Section {n}", f"section-{n}", "", n) for n in range(1, 41)))  # fmt: skip
@@ -174,17 +173,17 @@ def load(database_url, *, articles, comments, stdout=sys.stdout):
                 at = published(n)
                 status = "draft" if n % 97 == 0 else "published"
                 yield (n, story[0], f"drill-story-{n:07d}", story[1], story[2], story[3],
-                       story[4], "", "", "", "", "", status, "f",
+                       story[4], "", "", "", "", status, "f",
                        at if status == "published" else None,
                        at if status == "published" else None, at, "t", 1, at, at, story[5],
-                       1 + n % 40, f"{n:032x}", "{}", story[6])  # fmt: skip
+                       1 + n % 40, f"{n:032x}", story[6])  # fmt: skip
 
         copy_rows(cursor, "articles_article", ("id", "headline", "slug", "standfirst", "body",
-                  "body_text", "word_count", "source", "hero_image", "hero_alt", "hero_caption",
+                  "body_text", "word_count", "source", "hero_alt", "hero_caption",
                   "hero_credit", "status", "is_featured", "published_at", "first_published_at",
                   "updated_at", "comments_enabled", "version", "created", "modified",
-                  "search_vector", "section_id", "preview_key", "hero_renditions",
-                  "rank_vector"), article_rows())  # fmt: skip
+                  "search_vector", "section_id", "preview_key", "rank_vector"),
+                  article_rows())  # fmt: skip
         step("articles")
 
         def byline_rows():
