@@ -506,4 +506,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Tasks run inline with the immediate backend, where a line for every task started and
+    # finished would bury the output of the command or request that enqueued them; failures
+    # are logged at ERROR and still show. The database backend's worker logs as configured.
+    "loggers": {"django.tasks": {"level": "WARNING"}} if _tasks_backend == "immediate" else {},
 }
