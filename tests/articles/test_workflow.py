@@ -470,3 +470,13 @@ def test_services_carry_out_the_same_rules_outside_the_admin(writer, editor):
     assert [t.to_status for t in article.transitions.order_by("at", "pk")] == [
         S.IN_REVIEW, S.PUBLISHED, S.UNPUBLISHED, S.DRAFT,
     ]  # fmt: skip
+
+
+def test_history_without_steps_says_how_the_article_came_in(client, editor):
+    """A draft never moved says so; a published story that was loaded is not called a draft."""
+    client.force_login(editor)
+    draft = client.get(change_url(article_in(S.DRAFT, owner=editor))).content.decode()
+    assert "has been a draft since it was created" in draft
+    loaded = client.get(change_url(article_in(S.PUBLISHED, owner=editor))).content.decode()
+    assert "has been a draft" not in loaded
+    assert "came in as “Published” (imported or loaded)" in loaded
