@@ -21,8 +21,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache, sanitize
+from newsroom.media import follow
 
-from .. import conf
+from .. import body_pictures, conf
 
 SEARCH_CONFIG = "english"
 
@@ -371,8 +372,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_fields()
+        created = self._state.adding
         super().save(*args, **kwargs)
         Article.objects.filter(pk=self.pk).update_search_vectors()
+        self.record_body_images(created=created)
 
     def get_absolute_url(self):
         moment = self.first_published_at or self.published_at or self.created
@@ -385,6 +388,14 @@ class Article(models.Model):
             )
 
         return kept_url(self, (moment, self.slug), address)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        article = super().from_db(db, field_names, values, *args, **kwargs)
+        if "body" in article.__dict__:
+            # What the stored body shows, so a save that changes none of it asks nothing.
+            article._body_image_ids = set(body_pictures.image_ids(article.body))
+        return article
 
     def derive_fields(self):
         """Settle what save() stores besides the fields as typed.
@@ -403,7 +414,7 @@ class Article(models.Model):
             "hero_credit",
         ):
             setattr(self, field, sanitize.strip_control_characters(getattr(self, field)))
-        self.body = sanitize.clean_article_html(self.body)
+        self.body = sanitize.clean_article_html(body_pictures.reference(self.body))
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
         # The date in the URL is that of first publication: fixed once the article has been
@@ -417,6 +428,33 @@ class Article(models.Model):
                 self.first_published_at = self.published_at
         elif not_yet_seen:
             self.first_published_at = None
+
+    def record_body_images(self, *, created=False):
+        """Keep the list of library pictures the body shows (BodyImage) in step with it.
+
+        Called by save(); bulk writers (the WordPress import) write the rows themselves.
+        Every save may publish or withdraw the article, so the pictures it showed and
+        shows are then made public or private (after commit).
+        """
+        shown = set(body_pictures.image_ids(self.body))
+        before = set() if created else getattr(self, "_body_image_ids", None)
+        touched = shown
+        if before != shown:
+            current = (
+                set()
+                if created
+                else set(BodyImage.objects.filter(article=self).values_list("image_id", flat=True))
+            )
+            library = body_pictures.Image.objects
+            wanted = set(library.filter(pk__in=shown).values_list("pk", flat=True))
+            BodyImage.objects.filter(article=self, image_id__in=current - wanted).delete()
+            BodyImage.objects.bulk_create(
+                [BodyImage(article=self, image_id=pk) for pk in sorted(wanted - current)],
+                ignore_conflicts=True,
+            )
+            touched = current | wanted
+        self._body_image_ids = shown
+        follow.sync_on_commit(*touched)
 
     def clean(self):
         super().clean()
@@ -498,7 +536,10 @@ class Article(models.Model):
 
     @property
     def rendered_body(self):
-        return sanitize.sanitized(self.body)
+        """The body for readers, with its library pictures (one query when it has any)."""
+        return sanitize.sanitized(
+            body_pictures.render(self.body, private=self.shows_private_pictures)
+        )
 
     @property
     def byline_authors(self):
@@ -508,6 +549,29 @@ class Article(models.Model):
     @property
     def shows_update(self):
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
+
+
+class BodyImage(models.Model):
+    """A library picture shown in an article's text, recorded from the body on each save."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_images")
+    image = models.ForeignKey(
+        "media.Image",
+        on_delete=models.PROTECT,
+        related_name="+",
+        # The unique constraint's index serves the lookups by image.
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("picture in an article's text")
+        verbose_name_plural = _("pictures in articles' text")
+        constraints = [
+            models.UniqueConstraint(fields=["image", "article"], name="article_body_image_once")
+        ]
+
+    def __str__(self):
+        return _("the text of “%(article)s”") % {"article": self.article}
 
 
 class Byline(models.Model):
@@ -685,6 +749,7 @@ __all__ = [
     "Article",
     "ArticleReadCount",
     "Autosave",
+    "BodyImage",
     "Byline",
     "Correction",
     "PublicationNotice",

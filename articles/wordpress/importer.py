@@ -26,8 +26,7 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -35,8 +34,20 @@ from django.utils.text import Truncator, slugify
 from authors.models import Author
 from newsroom import pagecache
 from newsroom.media import publicity
+from newsroom.media.models import Image
+from newsroom.media.storage import private_storage
 
-from ..models import Article, Byline, Redirect, Section, Tag, WordPressLink, normalize_redirect_path
+from .. import body_pictures
+from ..models import (
+    Article,
+    BodyImage,
+    Byline,
+    Redirect,
+    Section,
+    Tag,
+    WordPressLink,
+    normalize_redirect_path,
+)
 from ..roles import WRITER
 from . import batch_handlers, content, item_handlers, media, posts, wxr
 from .summary import Summary
@@ -112,6 +123,19 @@ class ImportRun:
         self.categories_by_id: dict[int, wxr.Category] = {}
         self.tag_names: dict[str, str] = {}
         self.authors: dict[str, Author] = {}
+        # Models written in bulk, whose tables get fresh planner statistics at the end.
+        self.written_models: set = {
+            Article,
+            Article.tags.through,
+            Author,
+            BodyImage,
+            Byline,
+            Image,
+            Redirect,
+            Section,
+            Tag,
+            WordPressLink,
+        }
 
     def run(self, path) -> Summary:
         # The whole file is checked before anything is written; on the way, what posts need
@@ -123,6 +147,7 @@ class ImportRun:
                     self._remember_attachment(record)
         if not self.dry_run:
             self._import(path)
+            self._analyze()
             return self.summary
         # A dry run does everything, batch by batch as for real, inside one transaction
         # that is then rolled back.
@@ -197,6 +222,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items(items)
+                self.cache.pop("picture files", None)
                 return
             except ITEM_ERRORS:
                 self._undo(checkpoint)
@@ -206,6 +232,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items([item])
+                self.cache.pop("picture files", None)
             except ITEM_ERRORS as error:
                 self._undo(checkpoint)
                 self._failed(item, error)
@@ -247,6 +274,23 @@ class ImportRun:
         touched, self._touched = self._touched, set()
         pagecache.touch(*sorted(touched))
 
+    def wrote(self, *models) -> None:
+        """Note models another app wrote in bulk: their tables are analysed at the end."""
+        self.written_models.update(models)
+
+    def _analyze(self) -> None:
+        """Fresh planner statistics for the tables the import filled (PostgreSQL).
+
+        Bulk inserts leave them as they were until autovacuum comes by, and until then the
+        planner takes a table of thousands of rows for an empty one. SQLite plans without.
+        """
+        if connection.vendor != "postgresql":
+            return
+        tables = sorted({model._meta.db_table for model in self.written_models})
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
     def touch(self, *names: str) -> None:
         """Move these page-cache versions with the batch: one invalidation for all of them."""
         self._touched.update(names)
@@ -273,6 +317,14 @@ class ImportRun:
         self._redirects.clear()
         self._named_objects.clear()
         self.cache.pop("pictures", None)
+        self.cache.pop("pictures failed", None)
+        # The rows of the pictures imported by the undone transaction are gone; their files,
+        # written before it, go too.
+        written = self.cache.pop("picture files", [])
+        kept = set(Image.objects.filter(file__in=written).values_list("file", flat=True))
+        storage = private_storage()
+        for name in set(written) - kept:
+            storage.delete(name)
         existing = set(
             Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
                 "pk", flat=True
@@ -287,39 +339,52 @@ class ImportRun:
             self.summary.counts["attachments left out"] += 1
             self.summary.skip(item, "an attachment, and no --media-from or --media-base-url")
             return
-        name = self._picture_name(item.post_id)
-        if name is None:
+        self._picture(item.post_id)
+        if item.post_id in self.cache.get("pictures failed", ()):
             self.summary.counts["attachments left out"] += 1
             self.summary.skip(item, "its picture could not be imported (see above)")
 
-    def _picture_name(self, attachment_id: int) -> str | None:
-        """The stored name of an attachment's picture, imported on first use; None if it fails."""
+    def _picture(self, attachment_id: int):
+        """The library image of an attachment, imported on first use; None if it failed
+        (reported) or in a dry run (checked, not stored)."""
         known = self.cache.setdefault("pictures", {})
         if attachment_id in known:
             return known[attachment_id]
         info = self.attachments[attachment_id]
-        name = None
+        image = None
         try:
             with transaction.atomic():
-                name = media.import_attachment(run=self, info=info)
+                image = media.import_attachment(run=self, info=info)
         except (media.MediaError, ValidationError) as error:
+            self.cache.setdefault("pictures failed", set()).add(attachment_id)
             self.summary.counts["pictures failed"] += 1
             self.summary.add_problem(
                 f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
                 f"{posts.message(error)}"
             )
-        known[attachment_id] = name
-        if name is not None:
+        known[attachment_id] = image
+        if image is not None:
+            # The old address answers with the picture while it is public, 404 otherwise.
             old_path = normalize_redirect_path(info.url)
-            self._add_redirect(old_path, default_storage.url(name), count="picture redirects")
-        return name
+            self._add_redirect(old_path, "", image_id=image.pk, count="picture redirects")
+        return image
 
-    def _rewrite_upload(self, url: str) -> str | None:
-        attachment_id = self.attachments_by_path.get(media.uploads_relative(url))
-        if attachment_id is None or not self.media:
+    def _picture_id(self, url: str) -> int | None:
+        """The library image an old uploads address in a post's text became, or None.
+
+        WordPress puts resized copies in the text ("quay-300x200.jpg", "quay-scaled.jpg"):
+        they stand for the attachment's own picture.
+        """
+        if not self.media:
             return None
-        name = self._picture_name(attachment_id)
-        return default_storage.url(name) if name else None
+        relative = media.uploads_relative(url)
+        attachment_id = self.attachments_by_path.get(relative)
+        if attachment_id is None:
+            attachment_id = self.attachments_by_path.get(media.original_relative(relative))
+        if attachment_id is None:
+            return None
+        image = self._picture(attachment_id)
+        return image.pk if image is not None else None
 
     # --- authors, sections, tags -------------------------------------------------------
 
@@ -522,12 +587,16 @@ class ImportRun:
         converted = content.convert(
             item.content,
             uploads_url=f"{base.rstrip('/')}{content.UPLOADS_PATH}" if base else "",
-            rewrite_url=self._rewrite_upload,
+            picture_id=self._picture_id,
         )
         self.summary.unknown_shortcodes.update(converted.unknown_shortcodes)
         self.summary.upload_urls.update(
-            url for url in converted.upload_urls if self._rewrite_upload(url) is None
+            url for url in converted.upload_urls if self._picture_id(url) is None
         )
+        if converted.linked_pictures:
+            self.summary.counts["pictures from elsewhere kept as links"] += len(
+                converted.linked_pictures
+            )
         headline = posts.text(item.title) or item.post_name or f"Post {item.post_id}"
         article.headline = Truncator(headline).chars(200)
         owner = article.pk or f"new:{item.post_id}"
@@ -619,11 +688,19 @@ class ImportRun:
                 for entry in new
             ]
         )
-        # bulk_create sends no save signal: the heroes of the published ones go public here,
-        # once the batch has committed (a dry run's batch never does).
-        heroes = [entry.article.hero_id for entry in new if entry.article.hero_id]
-        if heroes:
-            transaction.on_commit(partial(publicity.sync, heroes))
+        # bulk_create sends no save signal: the pictures in their text are recorded here, and
+        # the pictures of the published ones go public once the batch has committed (a dry
+        # run's batch never does).
+        in_text = [
+            BodyImage(article=entry.article, image_id=image_id)
+            for entry in new
+            for image_id in body_pictures.image_ids(entry.article.body)
+        ]
+        BodyImage.objects.bulk_create(in_text)
+        shown = {entry.article.hero_id for entry in new} | {row.image_id for row in in_text}
+        shown.discard(None)
+        if shown:
+            transaction.on_commit(partial(publicity.sync, sorted(shown)))
         self.summary.counts["articles created"] += len(new)
         for entry in new:
             if entry.article.is_public:
@@ -641,37 +718,49 @@ class ImportRun:
         info = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
         if info is None or not self.media:
             return
-        name = self._picture_name(info.post_id)
-        if name is None or self.dry_run:
+        image = self._picture(info.post_id)
+        if image is None:
             return
         # Alt text is required with a picture: the attachment's, else its title, else the
         # headline.
         alt = info.alt or info.title or article.headline
-        article.hero = media.library_image(run=self, info=info, stored_name=name, alt=alt)
+        article.hero = image
         article.hero_alt = Truncator(alt).chars(250)
         article.hero_caption = Truncator(info.caption).chars(300)
         article.hero_credit = Truncator(info.credit).chars(120)
 
-    def _add_redirect(self, old_path: str, new_path: str, *, count: str = "redirects") -> None:
-        """A Redirect row for one old address, unless it is this site's own address already."""
+    def _add_redirect(
+        self, old_path: str, new_path: str, *, image_id=None, count: str = "redirects"
+    ) -> None:
+        """A Redirect row for one old address, unless it is this site's own address already.
+
+        With `image_id`, the old address is a picture's: it answers with the library image's
+        public address while it has one (`new_path` is then empty).
+        """
         old_path = normalize_redirect_path(old_path)
         if not old_path.startswith("/") or old_path in {"/", new_path} or len(old_path) > 500:
             return
         if old_path not in self._redirects:
             self.summary.counts[count] += 1
-        self._redirects[old_path] = new_path
+        self._redirects[old_path] = (new_path, image_id)
 
     def _flush_redirects(self) -> None:
         if not self._redirects:
             return
         Redirect.objects.bulk_create(
             [
-                Redirect(old_path=old, target=new, source=Redirect.Source.IMPORT, site=self.site)
-                for old, new in self._redirects.items()
+                Redirect(
+                    old_path=old,
+                    target=new,
+                    image_id=image_id,
+                    source=Redirect.Source.IMPORT,
+                    site=self.site,
+                )
+                for old, (new, image_id) in self._redirects.items()
             ],
             update_conflicts=True,
             unique_fields=["old_path"],
-            update_fields=["target", "source", "site"],
+            update_fields=["target", "image", "source", "site"],
         )
         self._redirects.clear()
 
