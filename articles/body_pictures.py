@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from newsroom import sanitize
 from newsroom.media import files
-from newsroom.media.models import Image
+from newsroom.media.models import Image, StaffFiles
 
 KIND = "body"
 # The body column is 46rem wide at most (static/css/site.css, .article).
@@ -36,6 +36,8 @@ _ATTRIBUTE = re.compile(
 # A cleaned body's references: the sanitizer writes attributes with double quotes.
 _REFERENCE = re.compile(r'<img\b[^>]*?\sdata-image="(\d+)"')
 _RENDITION = re.compile(rf"^{re.escape(files.RENDITIONS_FOLDER)}/(\d+)-[\w.-]+$")
+_ORIGINAL = re.compile(r"^library/originals/[\w./-]+$")
+EDITOR_WIDTH = 960
 _PROBE = "library/renditions/x"
 
 
@@ -50,8 +52,9 @@ def attributes(tag: str) -> dict[str, str]:
     return found
 
 
-def library_id(address: str) -> int | None:
-    """The library image whose rendition this address is (public or staff view), else None.
+def library_id(address: str) -> int | str | None:
+    """The library image whose rendition this address is (public or staff view), else None;
+    for the staff view's address of an original, its file name (`reference` looks it up).
 
     Addresses on this site only: relative ones, or full ones starting with SITE_URL.
     """
@@ -67,9 +70,12 @@ def library_id(address: str) -> int | None:
     staff_prefix = reverse("admin:media_image_file", kwargs={"name": _PROBE})[: -len(_PROBE)]
     for prefix in (settings.MEDIA_URL, staff_prefix):
         if path.startswith(prefix):
-            match = _RENDITION.match(path[len(prefix) :])
+            name = path[len(prefix) :]
+            match = _RENDITION.match(name)
             if match:
                 return int(match[1])
+            if prefix == staff_prefix and _ORIGINAL.match(name):
+                return name
     return None
 
 
@@ -77,23 +83,54 @@ def reference(body: str) -> str:
     """The body with each pasted address of a library picture turned into its reference."""
     if not body or "<img" not in body.lower():
         return body or ""
+    found_ids = {tag: library_id(attributes(tag).get("src", "")) for tag in _IMG.findall(body)}
+    originals = {found for found in found_ids.values() if isinstance(found, str)}
+    by_name = dict(Image.objects.filter(file__in=originals).values_list("file", "pk"))
 
     def replace(match):
         tag = match[0]
         found = attributes(tag)
         if "data-image" in found:
             return tag
-        image_id = library_id(found.get("src", ""))
+        image_id = found_ids.get(tag)
+        image_id = by_name.get(image_id) if isinstance(image_id, str) else image_id
         if image_id is None:
             return tag
-        rest = "".join(
-            f' {name}="{html.escape(value)}"'
-            for name, value in found.items()
-            if name in {"alt", "width", "height"}
-        )
+        rest = _kept_attributes(found)
         return f'<img data-image="{image_id}"{rest}>'
 
     return _IMG.sub(replace, body)
+
+
+def for_editing(body: str) -> str:
+    """The body for the staff editor, which keeps only pictures that have an address: each
+    library picture gets its staff-view address, which saving turns back into its reference.
+    """
+    images = images_of([body])
+    if not images:
+        return body
+
+    def replace(match):
+        found = attributes(match[0])
+        image = images.get(int(found.get("data-image") or 0))
+        if image is None:
+            return match[0]
+        src = image.picture_url(KIND, EDITOR_WIDTH, private=True) or StaffFiles().url(
+            image.file.name
+        )
+        rest = _kept_attributes(found)
+        return f'<img src="{html.escape(src)}"{rest}>'
+
+    return _IMG.sub(replace, body)
+
+
+def _kept_attributes(found) -> str:
+    """The words and size of a picture tag, written again (the address is the caller's)."""
+    return "".join(
+        f' {name}="{html.escape(value)}"'
+        for name, value in found.items()
+        if name in {"alt", "width", "height"}
+    )
 
 
 def image_ids(body: str) -> list[int]:

@@ -21,9 +21,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache, sanitize
-from newsroom.media import follow
 
-from .. import body_pictures, conf
+from .. import conf
+from .body_images import BodyImage, BodyPictures
 
 SEARCH_CONFIG = "english"
 
@@ -172,7 +172,7 @@ def new_preview_key():
     return secrets.token_urlsafe(16)
 
 
-class Article(models.Model):
+class Article(BodyPictures, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "review", _("In review")
@@ -389,14 +389,6 @@ class Article(models.Model):
 
         return kept_url(self, (moment, self.slug), address)
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *args, **kwargs):
-        article = super().from_db(db, field_names, values, *args, **kwargs)
-        if "body" in article.__dict__:
-            # What the stored body shows, so a save that changes none of it asks nothing.
-            article._body_image_ids = set(body_pictures.image_ids(article.body))
-        return article
-
     def derive_fields(self):
         """Settle what save() stores besides the fields as typed.
 
@@ -414,7 +406,7 @@ class Article(models.Model):
             "hero_credit",
         ):
             setattr(self, field, sanitize.strip_control_characters(getattr(self, field)))
-        self.body = sanitize.clean_article_html(body_pictures.reference(self.body))
+        self.body = sanitize.clean_article_html(self.referenced_body())
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
         # The date in the URL is that of first publication: fixed once the article has been
@@ -428,33 +420,6 @@ class Article(models.Model):
                 self.first_published_at = self.published_at
         elif not_yet_seen:
             self.first_published_at = None
-
-    def record_body_images(self, *, created=False):
-        """Keep the list of library pictures the body shows (BodyImage) in step with it.
-
-        Called by save(); bulk writers (the WordPress import) write the rows themselves.
-        Every save may publish or withdraw the article, so the pictures it showed and
-        shows are then made public or private (after commit).
-        """
-        shown = set(body_pictures.image_ids(self.body))
-        before = set() if created else getattr(self, "_body_image_ids", None)
-        touched = shown
-        if before != shown:
-            current = (
-                set()
-                if created
-                else set(BodyImage.objects.filter(article=self).values_list("image_id", flat=True))
-            )
-            library = body_pictures.Image.objects
-            wanted = set(library.filter(pk__in=shown).values_list("pk", flat=True))
-            BodyImage.objects.filter(article=self, image_id__in=current - wanted).delete()
-            BodyImage.objects.bulk_create(
-                [BodyImage(article=self, image_id=pk) for pk in sorted(wanted - current)],
-                ignore_conflicts=True,
-            )
-            touched = current | wanted
-        self._body_image_ids = shown
-        follow.sync_on_commit(*touched)
 
     def clean(self):
         super().clean()
@@ -535,13 +500,6 @@ class Article(models.Model):
         return max(1, math.ceil(self.word_count / conf.reading_words_per_minute()))
 
     @property
-    def rendered_body(self):
-        """The body for readers, with its library pictures (one query when it has any)."""
-        return sanitize.sanitized(
-            body_pictures.render(self.body, private=self.shows_private_pictures)
-        )
-
-    @property
     def byline_authors(self):
         """Authors in byline order, from the prefetched bylines when there are any."""
         return [byline.author for byline in self.bylines.all()]
@@ -549,29 +507,6 @@ class Article(models.Model):
     @property
     def shows_update(self):
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
-
-
-class BodyImage(models.Model):
-    """A library picture shown in an article's text, recorded from the body on each save."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_images")
-    image = models.ForeignKey(
-        "media.Image",
-        on_delete=models.PROTECT,
-        related_name="+",
-        # The unique constraint's index serves the lookups by image.
-        db_index=False,
-    )
-
-    class Meta:
-        verbose_name = _("picture in an article's text")
-        verbose_name_plural = _("pictures in articles' text")
-        constraints = [
-            models.UniqueConstraint(fields=["image", "article"], name="article_body_image_once")
-        ]
-
-    def __str__(self):
-        return _("the text of “%(article)s”") % {"article": self.article}
 
 
 class Byline(models.Model):

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -35,7 +35,6 @@ from authors.models import Author
 from newsroom import pagecache
 from newsroom.media import publicity
 from newsroom.media.models import Image
-from newsroom.media.storage import private_storage
 
 from .. import body_pictures
 from ..models import (
@@ -49,7 +48,7 @@ from ..models import (
     normalize_redirect_path,
 )
 from ..roles import WRITER
-from . import batch_handlers, content, item_handlers, media, posts, wxr
+from . import analyze_tables, batch_handlers, content, item_handlers, media, posts, wxr
 from .summary import Summary
 
 # Items per transaction: large enough that a batch's few statements cost little per post,
@@ -106,8 +105,8 @@ class ImportRun:
         self.batch_size = max(1, batch_size)
         self.item_count = 0
         self.items_done = 0
-        self.attachments: dict[int, media.AttachmentInfo] = {}
-        self.attachments_by_path: dict[str, int] = {}
+        # The attachments, and the library images their pictures became.
+        self.pictures = media.Pictures(self)
         # Anything other apps want to keep for the whole run (the comments' settings...).
         self.cache: dict = {}
         # (kind, key) -> the sections and tags met so far in this run.
@@ -124,18 +123,8 @@ class ImportRun:
         self.tag_names: dict[str, str] = {}
         self.authors: dict[str, Author] = {}
         # Models written in bulk, whose tables get fresh planner statistics at the end.
-        self.written_models: set = {
-            Article,
-            Article.tags.through,
-            Author,
-            BodyImage,
-            Byline,
-            Image,
-            Redirect,
-            Section,
-            Tag,
-            WordPressLink,
-        }
+        self.written_models = {Article, Article.tags.through, Author, BodyImage, Byline, Image}
+        self.written_models |= {Redirect, Section, Tag, WordPressLink}
 
     def run(self, path) -> Summary:
         # The whole file is checked before anything is written; on the way, what posts need
@@ -144,10 +133,10 @@ class ImportRun:
             if isinstance(record, wxr.Item):
                 self.item_count += 1
                 if record.post_type == "attachment" and record.post_id is not None:
-                    self._remember_attachment(record)
+                    self.pictures.add(media.AttachmentInfo.of(record))
         if not self.dry_run:
             self._import(path)
-            self._analyze()
+            analyze_tables(self.written_models)
             return self.summary
         # A dry run does everything, batch by batch as for real, inside one transaction
         # that is then rolled back.
@@ -173,20 +162,6 @@ class ImportRun:
             self._take(record)
         if batch:
             self._batch(batch)
-
-    def _remember_attachment(self, item: wxr.Item) -> None:
-        url = item.attachment_url or item.guid
-        self.attachments[item.post_id] = media.AttachmentInfo(
-            post_id=item.post_id,
-            url=url,
-            title=posts.text(item.title),
-            caption=posts.text(item.excerpt),
-            alt=posts.text(item.meta("_wp_attachment_image_alt")),
-            credit=posts.text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
-        )
-        relative = media.uploads_relative(url)
-        if relative:
-            self.attachments_by_path[relative] = item.post_id
 
     # --- records -----------------------------------------------------------------------
 
@@ -222,7 +197,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items(items)
-                self.cache.pop("picture files", None)
+                self.pictures.committed()
                 return
             except ITEM_ERRORS:
                 self._undo(checkpoint)
@@ -232,7 +207,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items([item])
-                self.cache.pop("picture files", None)
+                self.pictures.committed()
             except ITEM_ERRORS as error:
                 self._undo(checkpoint)
                 self._failed(item, error)
@@ -278,19 +253,6 @@ class ImportRun:
         """Note models another app wrote in bulk: their tables are analysed at the end."""
         self.written_models.update(models)
 
-    def _analyze(self) -> None:
-        """Fresh planner statistics for the tables the import filled (PostgreSQL).
-
-        Bulk inserts leave them as they were until autovacuum comes by, and until then the
-        planner takes a table of thousands of rows for an empty one. SQLite plans without.
-        """
-        if connection.vendor != "postgresql":
-            return
-        tables = sorted({model._meta.db_table for model in self.written_models})
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
     def touch(self, *names: str) -> None:
         """Move these page-cache versions with the batch: one invalidation for all of them."""
         self._touched.update(names)
@@ -316,15 +278,7 @@ class ImportRun:
         self._touched.clear()
         self._redirects.clear()
         self._named_objects.clear()
-        self.cache.pop("pictures", None)
-        self.cache.pop("pictures failed", None)
-        # The rows of the pictures imported by the undone transaction are gone; their files,
-        # written before it, go too.
-        written = self.cache.pop("picture files", [])
-        kept = set(Image.objects.filter(file__in=written).values_list("file", flat=True))
-        storage = private_storage()
-        for name in set(written) - kept:
-            storage.delete(name)
+        self.pictures.undo()
         existing = set(
             Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
                 "pk", flat=True
@@ -335,56 +289,14 @@ class ImportRun:
     # --- attachments -------------------------------------------------------------------
 
     def _attachment(self, item: wxr.Item) -> None:
-        if not self.media or item.post_id not in self.attachments:
-            self.summary.counts["attachments left out"] += 1
-            self.summary.skip(item, "an attachment, and no --media-from or --media-base-url")
+        if not self.media or item.post_id not in self.pictures.attachments:
+            reason = "an attachment, and no --media-from or --media-base-url"
+        elif self.pictures.get(item.post_id) is None and self.pictures.failed(item.post_id):
+            reason = "its picture could not be imported (see above)"
+        else:
             return
-        self._picture(item.post_id)
-        if item.post_id in self.cache.get("pictures failed", ()):
-            self.summary.counts["attachments left out"] += 1
-            self.summary.skip(item, "its picture could not be imported (see above)")
-
-    def _picture(self, attachment_id: int):
-        """The library image of an attachment, imported on first use; None if it failed
-        (reported) or in a dry run (checked, not stored)."""
-        known = self.cache.setdefault("pictures", {})
-        if attachment_id in known:
-            return known[attachment_id]
-        info = self.attachments[attachment_id]
-        image = None
-        try:
-            with transaction.atomic():
-                image = media.import_attachment(run=self, info=info)
-        except (media.MediaError, ValidationError) as error:
-            self.cache.setdefault("pictures failed", set()).add(attachment_id)
-            self.summary.counts["pictures failed"] += 1
-            self.summary.add_problem(
-                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
-                f"{posts.message(error)}"
-            )
-        known[attachment_id] = image
-        if image is not None:
-            # The old address answers with the picture while it is public, 404 otherwise.
-            old_path = normalize_redirect_path(info.url)
-            self._add_redirect(old_path, "", image_id=image.pk, count="picture redirects")
-        return image
-
-    def _picture_id(self, url: str) -> int | None:
-        """The library image an old uploads address in a post's text became, or None.
-
-        WordPress puts resized copies in the text ("quay-300x200.jpg", "quay-scaled.jpg"):
-        they stand for the attachment's own picture.
-        """
-        if not self.media:
-            return None
-        relative = media.uploads_relative(url)
-        attachment_id = self.attachments_by_path.get(relative)
-        if attachment_id is None:
-            attachment_id = self.attachments_by_path.get(media.original_relative(relative))
-        if attachment_id is None:
-            return None
-        image = self._picture(attachment_id)
-        return image.pk if image is not None else None
+        self.summary.counts["attachments left out"] += 1
+        self.summary.skip(item, reason)
 
     # --- authors, sections, tags -------------------------------------------------------
 
@@ -587,11 +499,11 @@ class ImportRun:
         converted = content.convert(
             item.content,
             uploads_url=f"{base.rstrip('/')}{content.UPLOADS_PATH}" if base else "",
-            picture_id=self._picture_id,
+            picture_id=self.pictures.id_for,
         )
         self.summary.unknown_shortcodes.update(converted.unknown_shortcodes)
         self.summary.upload_urls.update(
-            url for url in converted.upload_urls if self._picture_id(url) is None
+            url for url in converted.upload_urls if self.pictures.id_for(url) is None
         )
         if converted.linked_pictures:
             self.summary.counts["pictures from elsewhere kept as links"] += len(
@@ -715,10 +627,10 @@ class ImportRun:
     def _hero(self, item: wxr.Item, article: Article) -> None:
         """The post's featured image as the article's hero, when its picture was imported."""
         thumbnail = item.meta("_thumbnail_id").strip()
-        info = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
+        info = self.pictures.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
         if info is None or not self.media:
             return
-        image = self._picture(info.post_id)
+        image = self.pictures.get(info.post_id)
         if image is None:
             return
         # Alt text is required with a picture: the attachment's, else its title, else the
@@ -728,6 +640,9 @@ class ImportRun:
         article.hero_alt = Truncator(alt).chars(250)
         article.hero_caption = Truncator(info.caption).chars(300)
         article.hero_credit = Truncator(info.credit).chars(120)
+
+    def add_picture_redirect(self, old_url: str, image) -> None:
+        self._add_redirect(old_url, "", image_id=image.pk, count="picture redirects")
 
     def _add_redirect(
         self, old_path: str, new_path: str, *, image_id=None, count: str = "redirects"

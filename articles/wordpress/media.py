@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import Truncator
 
 from newsroom import images
 from newsroom.media.models import Image
+from newsroom.media.storage import private_storage
 
 from ..models import WordPressLink
+from . import posts
 from .content import UPLOADS_PATH
 
 FETCH_TIMEOUT_SECONDS = 20
@@ -42,6 +47,100 @@ class AttachmentInfo:
     caption: str
     alt: str
     credit: str
+
+    @classmethod
+    def of(cls, item):
+        """What an attachment item (wxr.Item) says of its picture."""
+        return cls(
+            post_id=item.post_id,
+            url=item.attachment_url or item.guid,
+            title=posts.text(item.title),
+            caption=posts.text(item.excerpt),
+            alt=posts.text(item.meta("_wp_attachment_image_alt")),
+            credit=posts.text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
+        )
+
+
+class Pictures:
+    """A run's attachments and the library images their pictures became.
+
+    Each picture is imported on first use (as a hero, in a post's text, or as the attachment
+    item itself), once; one that fails is reported once. A transaction that is undone takes
+    its images' rows with it: `undo()` forgets them and removes the files they had written.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.attachments: dict[int, AttachmentInfo] = {}
+        self._by_path: dict[str, int] = {}
+        self._images: dict[int, Image | None] = {}
+        self._failed: set[int] = set()
+        self._written: list[str] = []
+
+    def add(self, info: AttachmentInfo) -> None:
+        self.attachments[info.post_id] = info
+        relative = uploads_relative(info.url)
+        if relative:
+            self._by_path[relative] = info.post_id
+
+    def get(self, attachment_id: int) -> Image | None:
+        """The attachment's library image; None if it failed (reported) or in a dry run."""
+        if attachment_id in self._images:
+            return self._images[attachment_id]
+        info = self.attachments[attachment_id]
+        image = None
+        summary = self.run.summary
+        try:
+            with transaction.atomic():
+                image = import_attachment(run=self.run, info=info)
+        except (MediaError, ValidationError) as error:
+            _remove_unused(self.run.cache.pop("picture files", []))
+            self._failed.add(attachment_id)
+            summary.counts["pictures failed"] += 1
+            summary.add_problem(
+                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
+                f"{posts.message(error)}"
+            )
+        self._images[attachment_id] = image
+        self._written.extend(self.run.cache.pop("picture files", []))
+        if image is not None:
+            # The old address answers with the picture while it is public, 404 otherwise.
+            self.run.add_picture_redirect(info.url, image)
+        return image
+
+    def failed(self, attachment_id: int) -> bool:
+        return attachment_id in self._failed
+
+    def id_for(self, url: str) -> int | None:
+        """The library image an old uploads address in a post's text became, or None.
+
+        WordPress puts resized copies in the text ("quay-300x200.jpg", "quay-scaled.jpg"):
+        they stand for the attachment's own picture.
+        """
+        if not self.run.media:
+            return None
+        relative = uploads_relative(url)
+        attachment_id = self._by_path.get(relative, self._by_path.get(original_relative(relative)))
+        image = self.get(attachment_id) if attachment_id is not None else None
+        return image.pk if image is not None else None
+
+    def committed(self) -> None:
+        self._written.clear()
+
+    def undo(self) -> None:
+        """After a transaction was undone: forget its images, and remove their files."""
+        self._images.clear()
+        self._failed.clear()
+        written, self._written = self._written, []
+        _remove_unused(written)
+
+
+def _remove_unused(names) -> None:
+    """Remove the library files no image has (any more): those of undone imports."""
+    kept = set(Image.objects.filter(file__in=names).values_list("file", flat=True))
+    storage = private_storage()
+    for name in set(names) - kept:
+        storage.delete(name)
 
 
 class MediaSource:

@@ -15,7 +15,7 @@ from newsroom import images
 from newsroom.media import usage
 from newsroom.media.models import Image
 from tests.articles.test_revisions import _each_step_commits, committed_step, restore, save  # noqa: F401
-from tests.articles.test_workflow import press
+from tests.articles.test_workflow import form_data, press
 from tests.factories import ArticleFactory, ImageFactory, image_file
 from tests.markup import Markup
 
@@ -93,6 +93,40 @@ def test_a_pasted_address_of_a_library_picture_is_tracked_like_a_reference(setti
     article.refresh_from_db()
     assert article.body == f'<p>Look: <img data-image="{image.pk}" alt="Cranes at dawn"></p>'
     assert body_images(article) == {image.pk}
+
+
+def test_the_editor_gets_each_picture_with_an_address_and_saving_keeps_the_reference(
+    client, editor
+):
+    """The body editor drops an <img> without an address: the form gives each library picture
+    its staff-view address, and saving what the editor sends back keeps the picture."""
+    image = ImageFactory()
+    article = ArticleFactory(body=in_text((image, "Cranes")))
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    staff = reverse("admin:media_image_file", kwargs={"name": "library/renditions/"})
+    body = form.context["adminform"].form.initial["body"]
+    assert f'<img src="{staff}{image.pk}-body-960-' in body and 'alt="Cranes"' in body
+    with committed_step():
+        response = client.post(
+            reverse("admin:articles_article_change", args=[article.pk]),
+            form_data(article, body=body.replace("Before the pictures.", "Before the picture.")),
+        )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert f'<img data-image="{image.pk}" alt="Cranes">' in article.body
+    assert "Before the picture." in article.body
+    assert body_images(article) == {image.pk}
+
+
+def test_a_picture_without_renditions_yet_is_edited_through_its_original():
+    image = ImageFactory(made=False)
+    article = ArticleFactory(body=in_text((image, "Cranes")))
+    edited = body_pictures.for_editing(article.body)
+    assert reverse("admin:media_image_file", kwargs={"name": image.file.name}) in edited
+    article.body = edited
+    article.save()
+    assert f'<img data-image="{image.pk}" alt="Cranes">' in article.body
 
 
 @pytest.mark.parametrize(

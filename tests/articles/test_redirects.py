@@ -213,7 +213,7 @@ def test_bad_redirects_are_refused_with_a_clear_message(fields, field, code_text
     assert code_text in " ".join(errors[field])
 
 
-def test_an_old_picture_address_leads_to_the_picture_only_while_it_is_public(client, editor_client):
+def test_an_old_picture_address_leads_to_the_picture_only_while_it_is_public(editor_client):
     """A picture's public address changes with its renditions and exists only while a
     public page shows it: the redirect follows the library image, and answers 404 before."""
     client = Client()
