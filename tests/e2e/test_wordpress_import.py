@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, BodyImage, Redirect
@@ -14,6 +15,7 @@ from newsroom.media.models import Image
 from tests.articles.wordpress.builder import WXRAuthor, WXRComment, WXRItem, wxr_bytes
 from tests.articles.wordpress.test_pictures import UPLOADS as OLD_UPLOADS
 from tests.articles.wordpress.test_pictures import attachment, picture_bytes
+from tests.e2e.test_hero_and_revisions import editor_login, log_in  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
 
@@ -229,3 +231,36 @@ def test_an_imported_site_reads_right_and_its_old_addresses_lead_to_it(
     assert "articles unchanged: 3" in out and "created" not in out
     after = site_state()
     assert after == before
+
+
+@pytest.mark.usefixtures("editor_login")
+def test_an_imported_story_edited_in_the_admin_keeps_its_pictures(
+    page, live_server, imported, screenshot
+):
+    """The body editor shows the library pictures of an imported story, and a save from it
+    keeps them: in the text, in the library's uses, and for readers."""
+    imported()
+    story = Article.objects.get(slug="boats-return")
+    used = set(BodyImage.objects.filter(article=story).values_list("image_id", flat=True))
+    page.set_viewport_size(DESKTOP)
+    log_in(page)
+    page.goto(reverse("admin:articles_article_change", args=[story.pk]))
+    pictures = page.locator(".prose-editor .ProseMirror img")
+    expect(pictures).to_have_count(2)
+    for index in range(2):
+        pictures.nth(index).scroll_into_view_if_needed()
+        expect(pictures.nth(index)).to_have_js_property("complete", True)
+        assert loaded_width(pictures.nth(index)) > 0
+    screenshot(page, "wordpress-imported-article-editor")
+    page.get_by_label("Standfirst").fill("The fleet is back after a long winter.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    story.refresh_from_db()
+    assert story.standfirst == "The fleet is back after a long winter."
+    assert story.body.count("data-image=") == 2
+    assert set(BodyImage.objects.filter(article=story).values_list("image_id", flat=True)) == used
+
+    reader = page.context.browser.new_page(viewport=DESKTOP)
+    reader.goto(live_server.url + story.get_absolute_url())
+    expect(reader.locator(".article-body picture.body-picture img")).to_have_count(2)
+    reader.close()
