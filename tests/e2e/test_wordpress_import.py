@@ -136,6 +136,15 @@ def site_state():
     )
 
 
+def all_loaded(pictures, count):
+    """These many pictures, each loaded (scrolled to, as lazy ones load only in view)."""
+    expect(pictures).to_have_count(count)
+    for index in range(count):
+        pictures.nth(index).scroll_into_view_if_needed()
+        expect(pictures.nth(index)).to_have_js_property("complete", True)
+        assert loaded_width(pictures.nth(index)) > 0
+
+
 def loaded_width(locator):
     return locator.evaluate("img => img.complete ? img.naturalWidth : 0")
 
@@ -162,11 +171,7 @@ def test_an_imported_site_reads_right_and_its_old_addresses_lead_to_it(
     # The pictures in the text: the library's, loaded, with their alt text and caption; the
     # same attachment as the hero is the same library image.
     pictures = page.locator(".article-body picture.body-picture img")
-    expect(pictures).to_have_count(2)
-    for index in range(2):
-        pictures.nth(index).scroll_into_view_if_needed()
-        expect(pictures.nth(index)).to_have_js_property("complete", True)
-        assert loaded_width(pictures.nth(index)) > 0
+    all_loaded(pictures, 2)
     expect(pictures.nth(0)).to_have_attribute("alt", "The morning ferry")
     expect(pictures.nth(1)).to_have_attribute("alt", "Boats tied up at the quay")
     expect(page.locator(".article-body figcaption")).to_have_text(
@@ -246,11 +251,7 @@ def test_an_imported_story_edited_in_the_admin_keeps_its_pictures(
     log_in(page)
     page.goto(reverse("admin:articles_article_change", args=[story.pk]))
     pictures = page.locator(".prose-editor .ProseMirror img")
-    expect(pictures).to_have_count(2)
-    for index in range(2):
-        pictures.nth(index).scroll_into_view_if_needed()
-        expect(pictures.nth(index)).to_have_js_property("complete", True)
-        assert loaded_width(pictures.nth(index)) > 0
+    all_loaded(pictures, 2)
     screenshot(page, "wordpress-imported-article-editor")
     page.get_by_label("Standfirst").fill("The fleet is back after a long winter.")
     page.get_by_role("button", name="Save and continue editing").click()
