@@ -1,4 +1,5 @@
-"""The articles' use of library images: an article's hero is public while the article is.
+"""The articles' use of library images: an article's hero, and the pictures in its text,
+are public while the article is.
 
 The use is registered with the library (newsroom.media.usage) when the app is ready, and
 every change that moves it asks the library, after commit, to make the images concerned
@@ -12,15 +13,18 @@ import datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, pre_delete
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
 from newsroom.media import publicity, usage
-from newsroom.media.follow import follow
+from newsroom.media.follow import follow, sync_on_commit
 
 USE = "article-hero"
+BODY_USE = "article-body"
 _LAST_DUE_KEY = "articles:pictures:due-until"
 DUE_LOOKBACK = datetime.timedelta(days=1)
 
@@ -40,11 +44,71 @@ def register() -> None:
     )
     # Any save may publish or withdraw the article, so each one asks about its hero.
     follow(Article, "hero", on_every_save=True)
+    # Its body's pictures: Article.save() records them (BodyImage) and asks the same.
+    usage.register(
+        usage.Use(
+            name=BODY_USE,
+            label=_("In the text of"),
+            references=body_references,
+            publishing=body_publishing,
+            pages=body_pages,
+        )
+    )
+    pre_delete.connect(_note_body_images, sender=Article, dispatch_uid="body-images-before")
+    post_delete.connect(_sync_body_images, sender=Article, dispatch_uid="body-images-deleted")
+
+
+def body_references(image_ids):
+    from .models import BodyImage
+
+    rows = (
+        BodyImage.objects.filter(image_id__in=list(image_ids))
+        .select_related("article")
+        .only("image_id", "article__headline")
+        .order_by("article_id", "image_id")
+    )
+    for row in rows:
+        yield usage.Reference(
+            image_id=row.image_id,
+            use=BODY_USE,
+            label=str(_("In the text of")),
+            title=row.article.headline,
+            url=reverse("admin:articles_article_change", args=[row.article_id]),
+        )
+
+
+def body_publishing(image_ids):
+    from .models import Article, BodyImage
+
+    return BodyImage.objects.filter(
+        image_id__in=list(image_ids), article__in=Article.objects.public()
+    ).values_list("image_id", flat=True)
+
+
+def body_pages(image_ids):
+    from .models import BodyImage
+
+    articles = (
+        BodyImage.objects.filter(image_id__in=list(image_ids))
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
+    pages = [pagecache.article(pk) for pk in articles]
+    return [pagecache.SITE, *pages] if pages else []
+
+
+def _note_body_images(sender, instance, **kwargs):
+    instance._body_images_deleted = list(instance.body_images.values_list("image_id", flat=True))
+
+
+def _sync_body_images(sender, instance, **kwargs):
+    # The rows went with the article: its pictures may no longer be shown anywhere.
+    sync_on_commit(*getattr(instance, "_body_images_deleted", ()))
 
 
 def sync_due(now=None) -> None:
-    """Heroes of the articles that went live or expired since the last look, by themselves."""
-    from .models import Article
+    """Pictures of the articles that went live or expired since the last look, by themselves."""
+    from .models import Article, BodyImage
 
     now = now or timezone.now()
     # The first look goes back a day; `sync_image_publicity` catches anything older.
@@ -52,11 +116,11 @@ def sync_due(now=None) -> None:
     moments = Q(published_at__gt=since, published_at__lte=now) | Q(
         expires_at__gt=since, expires_at__lte=now
     )
-    ids = list(
-        Article.objects.filter(moments, status=Article.Status.PUBLISHED, hero__isnull=False)
-        .values_list("hero_id", flat=True)
-        .distinct()
-    )
+    due = Article.objects.filter(moments, status=Article.Status.PUBLISHED)
+    ids = {
+        *due.filter(hero__isnull=False).values_list("hero_id", flat=True),
+        *BodyImage.objects.filter(article__in=due).values_list("image_id", flat=True),
+    }
     if ids:
         publicity.sync(ids)
     cache.set(_LAST_DUE_KEY, now, timeout=None)

@@ -10,8 +10,11 @@ itself costs nothing more.
 from django.core.exceptions import DisallowedRedirect
 from django.http import HttpResponsePermanentRedirect
 
+from newsroom import images
+from newsroom.media.models import Image
 from newsroom.sanitize import strip_control_characters
 
+from . import body_pictures
 from .models import REDIRECT_PATH_LENGTH, Article, Redirect, WordPressLink
 
 # The query keys of WordPress's short addresses: /?p=123 for a post, /?page_id=123 for a page.
@@ -47,8 +50,15 @@ def redirect_for(request):
     paths = candidate_paths(request.path)
     if not paths:
         return None
-    found = dict(Redirect.objects.filter(old_path__in=paths).values_list("old_path", "target"))
-    target = next((found[path] for path in paths if path in found), None)
+    found = {
+        old_path: (target, image_id)
+        for old_path, target, image_id in Redirect.objects.filter(old_path__in=paths).values_list(
+            "old_path", "target", "image_id"
+        )
+    }
+    target, image_id = next((found[path] for path in paths if path in found), ("", None))
+    if image_id is not None:
+        target = picture_address(image_id)
     if not target or target == request.path:
         return None
     query = request.META.get("QUERY_STRING", "")
@@ -58,6 +68,15 @@ def redirect_for(request):
         return HttpResponsePermanentRedirect(target)
     except DisallowedRedirect:
         return None
+
+
+def picture_address(image_id) -> str:
+    """The largest public rendition of a library picture, or "" while it is not public
+    (an old address of a draft's picture answers 404 like the draft)."""
+    image = Image.objects.public().filter(pk=image_id).first()
+    if image is None:
+        return ""
+    return image.picture_url(body_pictures.KIND, images.BODY_WIDTHS[-1])
 
 
 def wordpress_shortlink(request):

@@ -110,6 +110,7 @@ def import_comments(*, items, run) -> None:
     )
     # Written without the signals of a reader's comment: the threads' pages change with the
     # batch's one invalidation.
+    run.wrote(Comment)
     run.touch(*{pagecache.article(row.article_id) for row in created})
 
 

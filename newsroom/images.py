@@ -44,15 +44,23 @@ FALLBACK_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 
 HERO_WIDTHS = (480, 960, 1600)
 PORTRAIT_WIDTHS = (160, 320)
+BODY_WIDTHS = (480, 960, 1440)
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A shape of rendition: its width-to-height ratio and the widths it is made at."""
+    """A shape of rendition: its width-to-height ratio and the widths it is made at.
+
+    A ratio of None keeps the whole picture, uncropped, at each width.
+    """
 
     name: str
-    ratio: float
+    ratio: float | None
     widths: tuple
+
+    def ratio_for(self, width, height) -> float:
+        """The shape a picture of this size gets: the kind's, or the picture's own."""
+        return self.ratio or width / max(1, height)
 
 
 # The media library's renditions, each cropped around the picture's focal point.
@@ -67,6 +75,9 @@ KINDS = {
         Kind("square", 1.0, (160, 320, 640)),
         # The card shown where a story is shared: 1.91:1, 1200 x 628.
         Kind("social", 1200 / 628, (1200,)),
+        # A picture inside an article's text: the whole picture, never cropped, at most
+        # as wide as the body column is on a dense screen.
+        Kind("body", None, BODY_WIDTHS),
     )
 }
 
@@ -262,8 +273,10 @@ def focal_crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
 
     As much of the picture as the ratio allows is kept; the box is centred on the focal
     point (fractions of the width and height, 0.5 the centre) and pushed back inside the
-    picture where it would cross an edge.
+    picture where it would cross an edge. A ratio of None keeps the whole picture.
     """
+    if ratio is None:
+        return 0, 0, width, height
     if width / height > ratio:
         box_width, box_height = max(1, min(width, round(height * ratio))), height
     else:

@@ -34,7 +34,8 @@ ARTICLE_TAGS = {
 ARTICLE_ATTRIBUTES = {
     "a": {"href", "title"},
     "blockquote": {"cite"},
-    "img": {"src", "alt", "width", "height"},
+    # data-image: a picture of the media library, by its id (articles.body_pictures).
+    "img": {"src", "alt", "width", "height", "data-image"},
     "ol": {"start"},
 }
 # Classes the templates style: quotes and embedded social posts.
@@ -47,6 +48,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 _NUMBER = re.compile(r"^\d{1,5}$")
+_IMAGE_ID = re.compile(r"^[1-9]\d{0,17}$")
 # Search snippets mark their matches with these control characters, which escaping keeps
 # and no article text contains (the article policy and plain_text() never produce them).
 HIGHLIGHT_START = "\x02"
@@ -61,6 +63,8 @@ def _article_attribute_filter(element, attribute, value):
         if parts.scheme or parts.netloc or "\\" in value or "//" in value or ".." in value:
             return None
         return value if value.startswith(settings.MEDIA_URL) else None
+    if attribute == "data-image":
+        return value if _IMAGE_ID.match(value) else None
     if attribute in {"width", "height", "start"}:
         return value if _NUMBER.match(value) else None
     if element == "blockquote" and attribute == "cite":

@@ -97,6 +97,8 @@ XSS_VECTORS = [
     ("blockquote-cite-javascript", '<blockquote cite="javascript:alert(1)">x</blockquote>'),
     ("blockquote-cite-data", '<blockquote cite="data:text/html,x">x</blockquote>'),
     ("null-byte-in-tag", "<scr\x00ipt>alert(1)</script>"),
+    ("data-image-breakout", '<img data-image="1&quot; onerror=&quot;alert(1)">'),
+    ("data-image-unquoted-handler", "<img data-image=1 onerror=alert(1)>"),
 ]  # fmt: skip
 
 
@@ -116,6 +118,12 @@ def test_article_policy_neutralises_hostile_markup(vector):
         ('<p class="evil">x</p>', "evil"),
         ('<blockquote cite="javascript:alert(1)">x</blockquote>', "alert"),
         ("<iframe src=x></iframe>Kept text", "iframe"),
+        # A library picture's reference is a number, on an <img>, and nothing else.
+        ('<img data-image="12abc" alt="">', "data-image"),
+        ('<img data-image="-3" alt="">', "data-image"),
+        ('<img data-image="0" alt="">', "data-image"),
+        ('<p data-image="12">x</p>', "data-image"),
+        ('<img data-other="12" alt="">', "data-other"),
     ],
 )
 def test_article_policy_drops_what_it_does_not_allow(vector, dropped):
@@ -125,6 +133,11 @@ def test_article_policy_drops_what_it_does_not_allow(vector, dropped):
 
 ALLOWED_MARKUP = [
     ("paragraph", "<p>The council voted.</p>", "<p>The council voted.</p>"),
+    (
+        "library-picture",
+        '<img data-image="12" alt="The quay" width="300" height="200">',
+        '<img data-image="12" alt="The quay" width="300" height="200">',
+    ),
     ("subheadings", "<h2>Two</h2><h3>Three</h3><h4>Four</h4>", None),
     (
         "blockquote-cite-and-classes",

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from newsroom import images
 from newsroom.media.validators import check_hero_size
 
-from .. import workflow
+from .. import body_pictures, workflow
 from ..models import Article
 
 # What the body editor offers: exactly what newsroom.sanitize's article policy keeps, so
@@ -103,6 +103,8 @@ class ArticleAdminForm(forms.ModelForm):
             {"id": "publish-at", "aria-describedby": "publish-at-help"}
         )
         if self.instance.pk:
+            # The editor keeps only pictures with an address: the library's get theirs.
+            self.initial["body"] = body_pictures.for_editing(self.instance.body)
             self.fields["base_version"].initial = self.instance.version
             self.fields["base_version"].required = True
             published_at = self.instance.published_at

@@ -1,6 +1,7 @@
 """Sections, tags, the editorial history and redirects: the plain admin pages."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -48,11 +49,19 @@ class RedirectAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     search_fields = ("old_path", "target")
     date_hierarchy = "created_at"
-    fields = ("old_path", "target", "source", "site", "created_at")
+    fields = ("old_path", "target", "image", "source", "site", "created_at")
     readonly_fields = ("created_at",)
+    raw_id_fields = ("image",)
     list_per_page = 100
 
     @admin.display(description=_("new address"), ordering="target")
     def target_link(self, obj):
+        if obj.image_id is not None and not obj.target:
+            # Its public address changes with its renditions: the picture's page says it.
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:media_image_change", args=[obj.image_id]),
+                _("library picture %(id)s (while it is public)") % {"id": obj.image_id},
+            )
         # Only addresses the model accepts (a path, or http/https) are ever stored here.
         return format_html('<a href="{}" rel="noopener">{}</a>', obj.target, obj.target)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import pagecache, sanitize
 
 from .. import conf
+from .body_images import BodyImage, BodyPictures
 
 SEARCH_CONFIG = "english"
 
@@ -171,7 +172,7 @@ def new_preview_key():
     return secrets.token_urlsafe(16)
 
 
-class Article(models.Model):
+class Article(BodyPictures, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "review", _("In review")
@@ -371,8 +372,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_fields()
+        created = self._state.adding
         super().save(*args, **kwargs)
         Article.objects.filter(pk=self.pk).update_search_vectors()
+        self.record_body_images(created=created)
 
     def get_absolute_url(self):
         moment = self.first_published_at or self.published_at or self.created
@@ -403,7 +406,7 @@ class Article(models.Model):
             "hero_credit",
         ):
             setattr(self, field, sanitize.strip_control_characters(getattr(self, field)))
-        self.body = sanitize.clean_article_html(self.body)
+        self.body = sanitize.clean_article_html(self.referenced_body())
         self.body_text = plain_text(self.body)
         self.word_count = len(self.body_text.split())
         # The date in the URL is that of first publication: fixed once the article has been
@@ -495,10 +498,6 @@ class Article(models.Model):
     def reading_time(self):
         """Minutes, at least one."""
         return max(1, math.ceil(self.word_count / conf.reading_words_per_minute()))
-
-    @property
-    def rendered_body(self):
-        return sanitize.sanitized(self.body)
 
     @property
     def byline_authors(self):
@@ -685,6 +684,7 @@ __all__ = [
     "Article",
     "ArticleReadCount",
     "Autosave",
+    "BodyImage",
     "Byline",
     "Correction",
     "PublicationNotice",

@@ -51,9 +51,21 @@ class Redirect(models.Model):
     target = models.CharField(
         _("new address"),
         max_length=1000,
+        blank=True,
         help_text=_('A path on this site ("/news/2024/3/1/harbour-reopens/") or a full address '
-                    'starting with "https://".'),
+                    'starting with "https://". Left empty when the old address is a picture\'s.'),
     )  # fmt: skip
+    # An old picture address follows the library image, whose public address changes with
+    # its renditions and exists only while it is public (404 otherwise: nothing leaks).
+    image = models.ForeignKey(
+        "media.Image",
+        verbose_name=_("picture"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For an old picture address: answers with the picture while it is public."),
+    )
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
     )
@@ -95,7 +107,11 @@ class Redirect(models.Model):
             target = urlsplit(self.target)
         except ValueError:
             target = None
-        if target is None or _has_control_characters(self.target):
+        if not self.target:
+            if self.image_id is None:
+                errors["target"] = ValidationError(_("Give the new address."), code="required")
+            # else the picture's own public address, found when asked.
+        elif target is None or _has_control_characters(self.target):
             errors["target"] = ValidationError(_("This is not a valid address."), code="invalid")
         elif target.scheme or target.netloc:
             if target.scheme not in {"http", "https"} or not target.netloc:

@@ -9,8 +9,9 @@ class WordPressLink(models.Model):
 
     Keyed by the old site and the object's WordPress key: the numeric id of a post, an
     attachment or a term, the login of an author. Other apps add their own kinds (comments).
-    An attachment has no model yet: its link keeps the stored file's name (`stored_name`) and
-    its own WordPress id as `object_id`, until the media library takes it.
+    An attachment becomes a media library image (kind "image", keyed by the attachment's
+    id); its link also keeps the image's file name (`stored_name`). Links of kind
+    "attachment" are from imports made before the library took the body's pictures.
     """
 
     class Kind(models.TextChoices):
@@ -19,7 +20,7 @@ class WordPressLink(models.Model):
         TAG = "tag", _("tag")
         POST = "post", _("post")
         ATTACHMENT = "attachment", _("attachment")
-        # The media library's image made of an attachment used as a hero.
+        # The media library's image made of an attachment (a hero, a picture in a text).
         IMAGE = "image", _("library image")
         COMMENT = "comment", _("comment")
         USER = "user", _("staff account")
@@ -35,7 +36,7 @@ class WordPressLink(models.Model):
     # The object's `modified` time right after the import: a later one means it was edited
     # here since, and a rerun keeps those edits unless told to overwrite them.
     object_modified = models.DateTimeField(_("object modified"), null=True, blank=True)
-    # For attachments, which have no model yet: the stored file's name in the media storage.
+    # For attachments: the library image's file name.
     stored_name = models.CharField(_("stored file"), max_length=500, blank=True)
 
     class Meta:

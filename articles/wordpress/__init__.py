@@ -7,10 +7,13 @@ became, after the importer has written its own part and inside the batch's trans
 comments app imports the batch's comments so, with a few statements for the whole batch).
 A handler registered with `register_handler` is called once per item, in the same place.
 Handlers that write without the models' signals name the page-cache versions they move with
-`run.touch(...)`: the batch moves them all in one invalidation.
+`run.touch(...)`: the batch moves them all in one invalidation; those that write in bulk name
+the models with `run.wrote(Model)`, whose tables are analysed at the end (`analyze_tables`).
 When a batch fails, it is undone and imported again one item per transaction, so handlers
 must not keep anything of a batch outside the database before it commits.
 """
+
+from django.db import connection
 
 _handlers = []
 _batch_handlers = []
@@ -60,3 +63,16 @@ def _add(handlers, handler):
 def _remove(handlers, handler):
     if handler in handlers:
         handlers.remove(handler)
+
+
+def analyze_tables(models) -> None:
+    """Fresh planner statistics for the tables an import filled (PostgreSQL).
+
+    Bulk inserts leave them as they were until autovacuum comes by, and until then the
+    planner takes a table of thousands of rows for an empty one. SQLite plans without.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in sorted({model._meta.db_table for model in models}):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

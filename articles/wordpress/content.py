@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from newsroom.sanitize import clean_article_html
 
+from ..body_pictures import attributes
+
 UPLOADS_PATH = "/wp-content/uploads/"
 # Marks where finished markup goes back in; a control character no export contains.
 _SHELVED = "\x1a"
@@ -32,14 +34,20 @@ class Conversion:
     html: str
     unknown_shortcodes: list[str] = field(default_factory=list)
     upload_urls: list[str] = field(default_factory=list)
+    # Pictures with an address elsewhere, which this site never shows: kept as links.
+    linked_pictures: list[str] = field(default_factory=list)
 
 
-def convert(content: str, *, uploads_url: str = "", rewrite_url=None) -> Conversion:
+def convert(content: str, *, uploads_url: str = "", picture_id=None) -> Conversion:
     """Convert one post's content:encoded into a sanitized article body.
 
     `uploads_url` is the old site's uploads address ("https://old.example/wp-content/uploads/");
-    without it, any URL with /wp-content/uploads/ in its path counts. `rewrite_url(url)`,
-    when given, returns the address an uploaded image now has (or None to keep it listed).
+    without it, any URL with /wp-content/uploads/ in its path counts. `picture_id(url)`,
+    when given, returns the media library image an uploaded picture became (or None to keep
+    it listed): an <img> then refers to it by id (articles.body_pictures), and a link to it
+    goes to its old address, which answers with the picture while it is public. Any other
+    picture with a full address becomes a link to it, since the site shows none from
+    elsewhere.
     """
     text = (content or "").replace("\r\n", "\n").replace("\r", "\n").replace(_SHELVED, "")
     has_blocks = "<!-- wp:" in text
@@ -65,10 +73,14 @@ def convert(content: str, *, uploads_url: str = "", rewrite_url=None) -> Convers
     text = _BLANK_LINES.sub("\n\n", text).strip()
     unknown = sorted({m[1].lower() for m in _SHORTCODE.finditer(_without_tags(text))})
     uploads = _upload_urls(text, uploads_url)
-    if rewrite_url is not None:
-        text = _rewrite_images(text, uploads_url, rewrite_url)
+    if picture_id is not None:
+        text = _point_at_library(text, uploads_url, picture_id)
+    text, linked = _foreign_pictures_as_links(text)
     return Conversion(
-        html=clean_article_html(text), unknown_shortcodes=unknown, upload_urls=uploads
+        html=clean_article_html(text),
+        unknown_shortcodes=unknown,
+        upload_urls=uploads,
+        linked_pictures=linked,
     )
 
 
@@ -250,15 +262,52 @@ def _upload_urls(text: str, uploads_url: str) -> list[str]:
     return found
 
 
-def _rewrite_images(text: str, uploads_url: str, rewrite_url) -> str:
+def _point_at_library(text: str, uploads_url: str, picture_id) -> str:
     def replace(match):
         url = html.unescape(match[3].strip())
         if not _is_upload(url, uploads_url):
             return match[0]
-        new = rewrite_url(url)
-        return f"{match[1]}{match[2]}{html.escape(new)}{match[2]}" if new else match[0]
+        image_id = picture_id(url)
+        if image_id is None:
+            return match[0]
+        if match[1][:4].lower() == "<img":
+            # By its library id: the picture's own addresses change with its renditions.
+            return f'{match[1][: -len("src=")]}data-image="{int(image_id)}"'
+        return f"{match[1]}{match[2]}{html.escape(_path(url))}{match[2]}"
 
     return _IMG_SRC.sub(replace, text)
+
+
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def _foreign_pictures_as_links(text: str) -> tuple[str, list[str]]:
+    linked = []
+
+    def replace(match):
+        found = attributes(match[0])
+        url = found.get("src", "").strip()
+        if "data-image" in found or _scheme(url) not in {"http", "https"}:
+            return match[0]
+        linked.append(url)
+        label = found.get("alt", "").strip() or _("Picture")
+        return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
+
+    return _IMG_TAG.sub(replace, text), linked
 
 
 # --- wpautop ------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,10 +34,21 @@ from django.utils.text import Truncator, slugify
 from authors.models import Author
 from newsroom import pagecache
 from newsroom.media import publicity
+from newsroom.media.models import Image
 
-from ..models import Article, Byline, Redirect, Section, Tag, WordPressLink, normalize_redirect_path
+from .. import body_pictures
+from ..models import (
+    Article,
+    BodyImage,
+    Byline,
+    Redirect,
+    Section,
+    Tag,
+    WordPressLink,
+    normalize_redirect_path,
+)
 from ..roles import WRITER
-from . import batch_handlers, content, item_handlers, media, posts, wxr
+from . import analyze_tables, batch_handlers, content, item_handlers, media, posts, wxr
 from .summary import Summary
 
 # Items per transaction: large enough that a batch's few statements cost little per post,
@@ -95,8 +105,8 @@ class ImportRun:
         self.batch_size = max(1, batch_size)
         self.item_count = 0
         self.items_done = 0
-        self.attachments: dict[int, media.AttachmentInfo] = {}
-        self.attachments_by_path: dict[str, int] = {}
+        # The attachments, and the library images their pictures became.
+        self.pictures = media.Pictures(self)
         # Anything other apps want to keep for the whole run (the comments' settings...).
         self.cache: dict = {}
         # (kind, key) -> the sections and tags met so far in this run.
@@ -112,6 +122,9 @@ class ImportRun:
         self.categories_by_id: dict[int, wxr.Category] = {}
         self.tag_names: dict[str, str] = {}
         self.authors: dict[str, Author] = {}
+        # Models written in bulk, whose tables get fresh planner statistics at the end.
+        self.written_models = {Article, Article.tags.through, Author, BodyImage, Byline, Image}
+        self.written_models |= {Redirect, Section, Tag, WordPressLink}
 
     def run(self, path) -> Summary:
         # The whole file is checked before anything is written; on the way, what posts need
@@ -120,9 +133,10 @@ class ImportRun:
             if isinstance(record, wxr.Item):
                 self.item_count += 1
                 if record.post_type == "attachment" and record.post_id is not None:
-                    self._remember_attachment(record)
+                    self.pictures.add(media.AttachmentInfo.of(record))
         if not self.dry_run:
             self._import(path)
+            analyze_tables(self.written_models)
             return self.summary
         # A dry run does everything, batch by batch as for real, inside one transaction
         # that is then rolled back.
@@ -148,20 +162,6 @@ class ImportRun:
             self._take(record)
         if batch:
             self._batch(batch)
-
-    def _remember_attachment(self, item: wxr.Item) -> None:
-        url = item.attachment_url or item.guid
-        self.attachments[item.post_id] = media.AttachmentInfo(
-            post_id=item.post_id,
-            url=url,
-            title=posts.text(item.title),
-            caption=posts.text(item.excerpt),
-            alt=posts.text(item.meta("_wp_attachment_image_alt")),
-            credit=posts.text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
-        )
-        relative = media.uploads_relative(url)
-        if relative:
-            self.attachments_by_path[relative] = item.post_id
 
     # --- records -----------------------------------------------------------------------
 
@@ -197,6 +197,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items(items)
+                self.pictures.committed()
                 return
             except ITEM_ERRORS:
                 self._undo(checkpoint)
@@ -206,6 +207,7 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     self._items([item])
+                self.pictures.committed()
             except ITEM_ERRORS as error:
                 self._undo(checkpoint)
                 self._failed(item, error)
@@ -247,6 +249,10 @@ class ImportRun:
         touched, self._touched = self._touched, set()
         pagecache.touch(*sorted(touched))
 
+    def wrote(self, *models) -> None:
+        """Note models another app wrote in bulk: their tables are analysed at the end."""
+        self.written_models.update(models)
+
     def touch(self, *names: str) -> None:
         """Move these page-cache versions with the batch: one invalidation for all of them."""
         self._touched.update(names)
@@ -272,7 +278,7 @@ class ImportRun:
         self._touched.clear()
         self._redirects.clear()
         self._named_objects.clear()
-        self.cache.pop("pictures", None)
+        self.pictures.undo()
         existing = set(
             Author.objects.filter(pk__in=[a.pk for a in self.authors.values()]).values_list(
                 "pk", flat=True
@@ -283,43 +289,14 @@ class ImportRun:
     # --- attachments -------------------------------------------------------------------
 
     def _attachment(self, item: wxr.Item) -> None:
-        if not self.media or item.post_id not in self.attachments:
-            self.summary.counts["attachments left out"] += 1
-            self.summary.skip(item, "an attachment, and no --media-from or --media-base-url")
+        if not self.media or item.post_id not in self.pictures.attachments:
+            reason = "an attachment, and no --media-from or --media-base-url"
+        elif self.pictures.get(item.post_id) is None and self.pictures.failed(item.post_id):
+            reason = "its picture could not be imported (see above)"
+        else:
             return
-        name = self._picture_name(item.post_id)
-        if name is None:
-            self.summary.counts["attachments left out"] += 1
-            self.summary.skip(item, "its picture could not be imported (see above)")
-
-    def _picture_name(self, attachment_id: int) -> str | None:
-        """The stored name of an attachment's picture, imported on first use; None if it fails."""
-        known = self.cache.setdefault("pictures", {})
-        if attachment_id in known:
-            return known[attachment_id]
-        info = self.attachments[attachment_id]
-        name = None
-        try:
-            with transaction.atomic():
-                name = media.import_attachment(run=self, info=info)
-        except (media.MediaError, ValidationError) as error:
-            self.summary.counts["pictures failed"] += 1
-            self.summary.add_problem(
-                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
-                f"{posts.message(error)}"
-            )
-        known[attachment_id] = name
-        if name is not None:
-            old_path = normalize_redirect_path(info.url)
-            self._add_redirect(old_path, default_storage.url(name), count="picture redirects")
-        return name
-
-    def _rewrite_upload(self, url: str) -> str | None:
-        attachment_id = self.attachments_by_path.get(media.uploads_relative(url))
-        if attachment_id is None or not self.media:
-            return None
-        name = self._picture_name(attachment_id)
-        return default_storage.url(name) if name else None
+        self.summary.counts["attachments left out"] += 1
+        self.summary.skip(item, reason)
 
     # --- authors, sections, tags -------------------------------------------------------
 
@@ -522,12 +499,16 @@ class ImportRun:
         converted = content.convert(
             item.content,
             uploads_url=f"{base.rstrip('/')}{content.UPLOADS_PATH}" if base else "",
-            rewrite_url=self._rewrite_upload,
+            picture_id=self.pictures.id_for,
         )
         self.summary.unknown_shortcodes.update(converted.unknown_shortcodes)
         self.summary.upload_urls.update(
-            url for url in converted.upload_urls if self._rewrite_upload(url) is None
+            url for url in converted.upload_urls if self.pictures.id_for(url) is None
         )
+        if converted.linked_pictures:
+            self.summary.counts["pictures from elsewhere kept as links"] += len(
+                converted.linked_pictures
+            )
         headline = posts.text(item.title) or item.post_name or f"Post {item.post_id}"
         article.headline = Truncator(headline).chars(200)
         owner = article.pk or f"new:{item.post_id}"
@@ -619,11 +600,19 @@ class ImportRun:
                 for entry in new
             ]
         )
-        # bulk_create sends no save signal: the heroes of the published ones go public here,
-        # once the batch has committed (a dry run's batch never does).
-        heroes = [entry.article.hero_id for entry in new if entry.article.hero_id]
-        if heroes:
-            transaction.on_commit(partial(publicity.sync, heroes))
+        # bulk_create sends no save signal: the pictures in their text are recorded here, and
+        # the pictures of the published ones go public once the batch has committed (a dry
+        # run's batch never does).
+        in_text = [
+            BodyImage(article=entry.article, image_id=image_id)
+            for entry in new
+            for image_id in body_pictures.image_ids(entry.article.body)
+        ]
+        BodyImage.objects.bulk_create(in_text)
+        shown = {entry.article.hero_id for entry in new} | {row.image_id for row in in_text}
+        shown.discard(None)
+        if shown:
+            transaction.on_commit(partial(publicity.sync, sorted(shown)))
         self.summary.counts["articles created"] += len(new)
         for entry in new:
             if entry.article.is_public:
@@ -638,40 +627,55 @@ class ImportRun:
     def _hero(self, item: wxr.Item, article: Article) -> None:
         """The post's featured image as the article's hero, when its picture was imported."""
         thumbnail = item.meta("_thumbnail_id").strip()
-        info = self.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
+        info = self.pictures.attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
         if info is None or not self.media:
             return
-        name = self._picture_name(info.post_id)
-        if name is None or self.dry_run:
+        image = self.pictures.get(info.post_id)
+        if image is None:
             return
         # Alt text is required with a picture: the attachment's, else its title, else the
         # headline.
         alt = info.alt or info.title or article.headline
-        article.hero = media.library_image(run=self, info=info, stored_name=name, alt=alt)
+        article.hero = image
         article.hero_alt = Truncator(alt).chars(250)
         article.hero_caption = Truncator(info.caption).chars(300)
         article.hero_credit = Truncator(info.credit).chars(120)
 
-    def _add_redirect(self, old_path: str, new_path: str, *, count: str = "redirects") -> None:
-        """A Redirect row for one old address, unless it is this site's own address already."""
+    def add_picture_redirect(self, old_url: str, image) -> None:
+        self._add_redirect(old_url, "", image_id=image.pk, count="picture redirects")
+
+    def _add_redirect(
+        self, old_path: str, new_path: str, *, image_id=None, count: str = "redirects"
+    ) -> None:
+        """A Redirect row for one old address, unless it is this site's own address already.
+
+        With `image_id`, the old address is a picture's: it answers with the library image's
+        public address while it has one (`new_path` is then empty).
+        """
         old_path = normalize_redirect_path(old_path)
         if not old_path.startswith("/") or old_path in {"/", new_path} or len(old_path) > 500:
             return
         if old_path not in self._redirects:
             self.summary.counts[count] += 1
-        self._redirects[old_path] = new_path
+        self._redirects[old_path] = (new_path, image_id)
 
     def _flush_redirects(self) -> None:
         if not self._redirects:
             return
         Redirect.objects.bulk_create(
             [
-                Redirect(old_path=old, target=new, source=Redirect.Source.IMPORT, site=self.site)
-                for old, new in self._redirects.items()
+                Redirect(
+                    old_path=old,
+                    target=new,
+                    image_id=image_id,
+                    source=Redirect.Source.IMPORT,
+                    site=self.site,
+                )
+                for old, (new, image_id) in self._redirects.items()
             ],
             update_conflicts=True,
             unique_fields=["old_path"],
-            update_fields=["target", "source", "site"],
+            update_fields=["target", "image", "source", "site"],
         )
         self._redirects.clear()
 

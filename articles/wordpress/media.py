@@ -1,26 +1,32 @@
-"""The old site's uploaded pictures brought in: read from a local copy or fetched, checked, stored.
+"""The old site's uploaded pictures brought in: read from a local copy or fetched, checked,
+and put into the media library.
 
-`import_attachment` is the one place an attachment becomes a stored file, so that the media
-library, when there is one, can take its place. Pictures go through the same checks as any
-upload (newsroom.images): real JPEG, PNG, WebP or GIF data within the limits, re-encoded
-without metadata. They are stored under imported/<site>/<year>/<month>/<name>, the path they
-had under wp-content/uploads, and recorded in WordPressLink (kind "attachment").
+`import_attachment` is the one place an attachment becomes a library image (private until
+a public article shows it, like any upload), whether the posts use it as a hero, in their
+text, or both: one image per attachment. Pictures go through the same checks as any upload
+(newsroom.images): real JPEG, PNG, WebP or GIF data within the limits, re-encoded without
+metadata. Each image is recorded in WordPressLink (kind "image", keyed by the attachment's
+WordPress id), so a second run finds it again.
 """
 
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils.text import get_valid_filename
+from django.db import transaction
+from django.utils.text import Truncator
 
 from newsroom import images
 from newsroom.media.models import Image
+from newsroom.media.storage import private_storage
 
 from ..models import WordPressLink
+from . import posts
 from .content import UPLOADS_PATH
 
 FETCH_TIMEOUT_SECONDS = 20
@@ -41,6 +47,100 @@ class AttachmentInfo:
     caption: str
     alt: str
     credit: str
+
+    @classmethod
+    def of(cls, item):
+        """What an attachment item (wxr.Item) says of its picture."""
+        return cls(
+            post_id=item.post_id,
+            url=item.attachment_url or item.guid,
+            title=posts.text(item.title),
+            caption=posts.text(item.excerpt),
+            alt=posts.text(item.meta("_wp_attachment_image_alt")),
+            credit=posts.text(item.meta("_media_credit") or item.meta("_wp_attachment_credit")),
+        )
+
+
+class Pictures:
+    """A run's attachments and the library images their pictures became.
+
+    Each picture is imported on first use (as a hero, in a post's text, or as the attachment
+    item itself), once; one that fails is reported once. A transaction that is undone takes
+    its images' rows with it: `undo()` forgets them and removes the files they had written.
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.attachments: dict[int, AttachmentInfo] = {}
+        self._by_path: dict[str, int] = {}
+        self._images: dict[int, Image | None] = {}
+        self._failed: set[int] = set()
+        self._written: list[str] = []
+
+    def add(self, info: AttachmentInfo) -> None:
+        self.attachments[info.post_id] = info
+        relative = uploads_relative(info.url)
+        if relative:
+            self._by_path[relative] = info.post_id
+
+    def get(self, attachment_id: int) -> Image | None:
+        """The attachment's library image; None if it failed (reported) or in a dry run."""
+        if attachment_id in self._images:
+            return self._images[attachment_id]
+        info = self.attachments[attachment_id]
+        image = None
+        summary = self.run.summary
+        try:
+            with transaction.atomic():
+                image = import_attachment(run=self.run, info=info)
+        except (MediaError, ValidationError) as error:
+            _remove_unused(self.run.cache.pop("picture files", []))
+            self._failed.add(attachment_id)
+            summary.counts["pictures failed"] += 1
+            summary.add_problem(
+                f'attachment {attachment_id} "{Truncator(info.title).chars(60)}": '
+                f"{posts.message(error)}"
+            )
+        self._images[attachment_id] = image
+        self._written.extend(self.run.cache.pop("picture files", []))
+        if image is not None:
+            # The old address answers with the picture while it is public, 404 otherwise.
+            self.run.add_picture_redirect(info.url, image)
+        return image
+
+    def failed(self, attachment_id: int) -> bool:
+        return attachment_id in self._failed
+
+    def id_for(self, url: str) -> int | None:
+        """The library image an old uploads address in a post's text became, or None.
+
+        WordPress puts resized copies in the text ("quay-300x200.jpg", "quay-scaled.jpg"):
+        they stand for the attachment's own picture.
+        """
+        if not self.run.media:
+            return None
+        relative = uploads_relative(url)
+        attachment_id = self._by_path.get(relative, self._by_path.get(original_relative(relative)))
+        image = self.get(attachment_id) if attachment_id is not None else None
+        return image.pk if image is not None else None
+
+    def committed(self) -> None:
+        self._written.clear()
+
+    def undo(self) -> None:
+        """After a transaction was undone: forget its images, and remove their files."""
+        self._images.clear()
+        self._failed.clear()
+        written, self._written = self._written, []
+        _remove_unused(written)
+
+
+def _remove_unused(names) -> None:
+    """Remove the library files no image has (any more): those of undone imports."""
+    kept = set(Image.objects.filter(file__in=names).values_list("file", flat=True))
+    storage = private_storage()
+    for name in set(names) - kept:
+        storage.delete(name)
 
 
 class MediaSource:
@@ -99,6 +199,15 @@ def uploads_relative(url: str) -> str:
     return "/".join(parts)
 
 
+_RESIZED = re.compile(r"^(?P<stem>.+?)(?:-\d{1,5}x\d{1,5}|-scaled)(?P<extension>\.\w+)$")
+
+
+def original_relative(relative: str) -> str:
+    """ "2024/03/quay.jpg" for WordPress's resized "2024/03/quay-300x200.jpg" (or -scaled)."""
+    found = _RESIZED.match(relative)
+    return f"{found['stem']}{found['extension']}" if found else relative
+
+
 def picture_file(data: bytes, name: str) -> ContentFile:
     """The picture as a file an ImageField accepts, after the upload checks (ValidationError)."""
     upload = ContentFile(data, name=name)
@@ -106,49 +215,12 @@ def picture_file(data: bytes, name: str) -> ContentFile:
     return upload
 
 
-def import_attachment(*, run, info: AttachmentInfo) -> str:
-    """Store the attachment's picture once per site; returns its name in the media storage.
+def import_attachment(*, run, info: AttachmentInfo) -> Image | None:
+    """The media library's image of an attachment, made once per site; None in a dry run.
 
-    A second import of the same attachment finds it through its WordPressLink. Raises
-    MediaError (or ValidationError for a picture that fails the checks).
-    """
-    key = str(info.post_id)
-    link = WordPressLink.objects.filter(
-        site=run.site, kind=WordPressLink.Kind.ATTACHMENT, key=key
-    ).first()
-    if link is not None and link.stored_name and default_storage.exists(link.stored_name):
-        return link.stored_name
-    relative = uploads_relative(info.url)
-    if not relative:
-        raise MediaError(f"{info.url or '(no address)'} is not under {UPLOADS_PATH}.")
-    data = run.media.read(relative)
-    checked_name = PurePosixPath(relative)
-    upload = picture_file(data, checked_name.name)
-    clean, fmt = images.reencode(upload)
-    stem = get_valid_filename(checked_name.stem) or "picture"
-    site = get_valid_filename(run.site) or "site"
-    folder = PurePosixPath("imported", site, *checked_name.parts[:-1])
-    name = str(folder / f"{stem}.{images.EXTENSIONS[fmt]}")
-    if run.dry_run:
-        # Checked like the others, and not stored.
-        run.summary.counts["pictures imported"] += 1
-        return name
-    name = default_storage.save(name, ContentFile(clean))
-    WordPressLink.objects.update_or_create(
-        site=run.site,
-        kind=WordPressLink.Kind.ATTACHMENT,
-        key=key,
-        defaults={"object_id": info.post_id, "stored_name": name},
-    )
-    run.summary.counts["pictures imported"] += 1
-    return name
-
-
-def library_image(*, run, info: AttachmentInfo, stored_name: str, alt: str) -> Image:
-    """The media library's image of an attachment, made on first use from its stored picture.
-
-    Keyed by the attachment's WordPress id (a WordPressLink of kind "image"), so a second
-    import reuses the image, words and all, rather than adding it again.
+    Alt text, caption and credit come from the attachment. A second import finds the image
+    through its WordPressLink (kind "image") and leaves it, words and all, as it is here.
+    Raises MediaError (or ValidationError for a picture that fails the checks).
     """
     key = str(info.post_id)
     link = WordPressLink.objects.filter(
@@ -157,26 +229,32 @@ def library_image(*, run, info: AttachmentInfo, stored_name: str, alt: str) -> I
     image = Image.objects.filter(pk=link.object_id).first() if link is not None else None
     if image is not None:
         return image
-    with default_storage.open(stored_name, "rb") as stored:
-        data = stored.read()
+    upload = read_picture(run=run, info=info)
+    run.summary.counts["pictures imported"] += 1
+    if run.dry_run:
+        # Checked like the others, and not stored.
+        return None
     image = Image(
-        file=ContentFile(data, name=PurePosixPath(stored_name).name),
-        alt_text=alt[:300],
+        file=upload,
+        original_name=upload.name[:255],
+        alt_text=(info.alt or info.title)[:300],
         caption=info.caption[:500],
         credit=info.credit[:200],
     )
     image.save()
+    # Written before the transaction commits: removed again if it is undone.
+    run.cache.setdefault("picture files", []).append(image.file.name)
     WordPressLink.objects.update_or_create(
         site=run.site,
         kind=WordPressLink.Kind.IMAGE,
         key=key,
-        defaults={"object_id": image.pk, "stored_name": stored_name},
+        defaults={"object_id": image.pk, "stored_name": image.file.name},
     )
     return image
 
 
 def read_picture(*, run, info: AttachmentInfo) -> ContentFile:
-    """The attachment's picture as a new upload for an image field (the hero)."""
+    """The attachment's picture, checked, as a new upload for the library."""
     relative = uploads_relative(info.url)
     if not relative:
         raise MediaError(f"{info.url or '(no address)'} is not under {UPLOADS_PATH}.")

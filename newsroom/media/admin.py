@@ -234,7 +234,7 @@ class ImageAdmin(admin.ModelAdmin):
                 "kinds": [
                     {
                         "name": name,
-                        "ratio": f"{images.KINDS[name].ratio:.6f}",
+                        "ratio": f"{images.KINDS[name].ratio_for(obj.width, obj.height):.6f}",
                         "x": left,
                         "y": top,
                         "width": right - left,

@@ -179,10 +179,12 @@ class Image(models.Model):
             return made[kind]
         if not made:
             return None
-        wanted = math.log(images.KINDS[kind].ratio)
+        shape = images.KINDS[kind]
+        wanted = math.log(shape.ratio_for(self.width, self.height))
 
         def closeness(name):
-            ratio = images.KINDS[name].ratio if name in images.KINDS else 1.0
+            known = images.KINDS.get(name)
+            ratio = known.ratio_for(self.width, self.height) if known else 1.0
             widest = max(entries[-1]["width"] for entries in made[name].values())
             return (abs(math.log(ratio) - wanted), -widest)
 

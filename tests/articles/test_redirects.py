@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from articles.models import Redirect, record_move
 from newsroom import pagecache
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ImageFactory, sync_pictures
 
 pytestmark = pytest.mark.django_db
 
@@ -205,11 +205,37 @@ def full_clean_errors(**fields):
         ({"old_path": "/old/", "target": "//evil.example/"}, "target", "must start"),
         ({"old_path": "/old/", "target": "new/"}, "target", "one"),
         ({"old_path": "/old/", "target": "http://[::1"}, "target", "not a valid"),
+        ({"old_path": "/old/", "target": ""}, "target", "Give the new address"),
     ],
 )
 def test_bad_redirects_are_refused_with_a_clear_message(fields, field, code_text):
     errors = full_clean_errors(**fields)
     assert code_text in " ".join(errors[field])
+
+
+def test_an_old_picture_address_leads_to_the_picture_only_while_it_is_public(editor_client):
+    """A picture's public address changes with its renditions and exists only while a
+    public page shows it: the redirect follows the library image, and answers 404 before."""
+    client = Client()
+    image = ImageFactory()
+    redirect = Redirect(old_path="/wp-content/uploads/2024/03/quay.jpg", image=image)
+    redirect.full_clean()
+    redirect.save()
+    assert client.get(redirect.old_path).status_code == 404
+    # A published story shows it: it goes public once the save's sync has run.
+    with_story = ArticleFactory(body=f'<p><img data-image="{image.pk}" alt="The quay"></p>')
+    sync_pictures(image.pk)
+    response = client.get(redirect.old_path)
+    assert response.status_code == 301
+    image.refresh_from_db()
+    largest = image.renditions["body"]["JPEG"][-1]["name"]
+    assert response["Location"] == f"/media/{largest}"
+    assert client.get(response["Location"]).status_code == 200
+    listing = editor_client.get(reverse("admin:articles_redirect_changelist")).content.decode()
+    assert f"library picture {image.pk} (while it is public)" in listing
+    with_story.delete()
+    sync_pictures(image.pk)
+    assert client.get(redirect.old_path).status_code == 404
 
 
 def test_a_redirect_leading_back_through_another_is_refused():

@@ -37,7 +37,7 @@ def test_make_image_renditions_catches_up_on_images_without_any():
     assert Image.objects.get(pk=image.pk).renditions == {}
     call_command("make_image_renditions", stdout=io.StringIO())
     made = Image.objects.get(pk=image.pk).renditions
-    assert set(made) == {"hero", "teaser", "square", "social"}
+    assert set(made) == {"hero", "teaser", "square", "social", "body"}
 
 
 def test_sync_image_publicity_command(uses, committed, capsys):

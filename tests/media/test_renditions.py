@@ -83,6 +83,24 @@ def test_a_small_picture_is_never_upscaled(committed):
     assert image.renditions["square"]["JPEG"][-1]["width"] == 300
 
 
+def test_the_body_kind_keeps_the_whole_picture_at_limited_widths(committed):
+    """A picture inside an article's text is never cropped, and never wider than 1440 px."""
+    with committed():
+        wide = ImageFactory(file=spot_picture(size=(1600, 1200), spot=(0.95, 0.12)))
+        narrow = ImageFactory(file=spot_picture(size=(300, 500)))
+    wide.refresh_from_db()
+    narrow.refresh_from_db()
+    assert [(e["width"], e["height"]) for e in wide.renditions["body"]["JPEG"]] == [
+        (480, 360),
+        (960, 720),
+        (1440, 1080),
+    ]
+    # Uncropped: the spot near the top right corner is still there.
+    x, y = brightest_point(smallest(wide, "body"))
+    assert x > 0.85 and y < 0.25
+    assert [(e["width"], e["height"]) for e in narrow.renditions["body"]["WEBP"]] == [(300, 500)]
+
+
 def test_the_bright_spot_is_inside_every_crop_after_moving_the_focal_point(committed):
     """A spot near the top right is cut off by centred crops; with the focal point on it,
     every kind shows it."""
@@ -103,9 +121,12 @@ def test_the_bright_spot_is_inside_every_crop_after_moving_the_focal_point(commi
         assert 0 <= x <= 1 and 0 <= y <= 1
     # A square crop of a 4:3 picture spans the full height: the spot sits at its top.
     assert brightest_point(smallest(image, "square"))[1] < 0.2
-    # New crops, new names; the old files are gone.
+    # New crops, new names; the old files are gone. The whole picture (the body kind) does
+    # not move with the focal point, and keeps its files.
     new_names = images.rendition_names(image.renditions)
-    assert not (old_names & new_names - {n for n in old_names if "-hero-" in n})
+    kept = {n for n in old_names if "-hero-" in n or "-body-" in n}
+    assert not (old_names & new_names - kept)
+    assert {n for n in old_names if "-body-" in n} <= new_names
     assert not storages["private_media"].exists(centred)
 
 

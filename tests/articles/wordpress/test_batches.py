@@ -326,3 +326,22 @@ def test_a_dry_run_in_several_batches_reports_a_real_runs_counts_and_writes_noth
     out, _err = run(path, "--batch-size", "2")
     assert "dry run" in dry_out.splitlines()[0]
     assert counts_of(dry_out) == counts_of(out)
+
+
+def test_the_tables_an_import_filled_get_fresh_statistics_on_postgresql(tmp_path):
+    """Bulk inserts leave the planner's statistics stale until autovacuum comes by: a real
+    import ends with ANALYZE of what it wrote (PostgreSQL); a dry run and SQLite do not."""
+    path = export(tmp_path, [threaded_post(10, 100), threaded_post(11, 200, slug="other")])
+    with CaptureQueriesContext(connection) as dry:
+        run(path, "--dry-run")
+    assert not [q for q in dry.captured_queries if q["sql"].startswith("ANALYZE")]
+    with CaptureQueriesContext(connection) as real:
+        run(path)
+    analysed = {q["sql"] for q in real.captured_queries if q["sql"].startswith("ANALYZE")}
+    if connection.vendor != "postgresql":
+        assert analysed == set()
+        return
+    for model in (Article, Article.tags.through, Byline, Comment, Redirect, WordPressLink):
+        assert f'ANALYZE "{model._meta.db_table}"' in analysed
+    # Once each, after the last batch.
+    assert real.captured_queries[-1]["sql"].startswith("ANALYZE")

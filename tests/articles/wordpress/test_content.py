@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 
 from articles.wordpress.content import autop, convert, embed_markup
 
@@ -48,15 +47,14 @@ def test_a_caption_becomes_a_figure_with_its_caption():
         f'src="{UPLOADS}2024/03/quay-300x200.jpg" alt="The quay" width="300" height="200" />'
         "</a> Boats at the quay, March[/caption]\nAfter it."
     )
-    result = convert(
-        content, rewrite_url=lambda url: f"{settings.MEDIA_URL}x/{url.rsplit('/', 1)[1]}"
-    )
+    result = convert(content, picture_id=lambda url: 7)
+    # The picture by its library id; the link to the full size by its old address, which
+    # answers with the picture while it is public.
     assert result.html == (
         "<p>Before the picture.</p>\n"
         '<figure class="inline-figure">'
-        f'<a href="{settings.MEDIA_URL}x/quay.jpg" rel="noopener">'
-        f'<img src="{settings.MEDIA_URL}x/quay-300x200.jpg" alt="The quay" '
-        'width="300" height="200">'
+        '<a href="/wp-content/uploads/2024/03/quay.jpg" rel="noopener">'
+        '<img data-image="7" alt="The quay" width="300" height="200">'
         "</a><figcaption>Boats at the quay, March</figcaption></figure>\n<p>After it.</p>"
     )
     assert result.unknown_shortcodes == []
@@ -77,8 +75,16 @@ def test_images_on_the_old_sites_uploads_are_listed_once_each():
     )
     result = convert(content, uploads_url=UPLOADS)
     assert result.upload_urls == [f"{UPLOADS}a.jpg", f"{UPLOADS}b.pdf"]
-    # Until the importer re-points them, the sanitizer keeps no image from another site.
-    assert "src=" not in result.html
+    # Until the importer re-points them, no image from another site is shown: each becomes
+    # a link to it, named by its alt text.
+    assert "<img" not in result.html
+    assert f'<a href="{UPLOADS}a.jpg" rel="noopener">A again</a>' in result.html
+    assert '<a href="https://elsewhere.example/c.jpg" rel="noopener">Picture</a>' in result.html
+    assert result.linked_pictures == [
+        f"{UPLOADS}a.jpg",
+        f"{UPLOADS}a.jpg",
+        "https://elsewhere.example/c.jpg",
+    ]
 
 
 def test_without_an_uploads_address_any_wordpress_uploads_path_counts():

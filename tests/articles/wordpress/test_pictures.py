@@ -5,10 +5,10 @@ import io
 import threading
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from PIL import Image
 
-from articles.models import Article, Redirect, WordPressLink
+from articles.models import Article, BodyImage, Redirect, WordPressLink
 from newsroom.media.models import Image as LibraryImage
 
 from .builder import BASE_URL, WXRItem
@@ -117,34 +117,54 @@ def test_featured_images_become_heroes_with_alt_caption_and_credit(
     assert "pictures failed: 1" in out
 
 
-def test_images_in_the_body_are_stored_here_and_pointed_at(tmp_path, uploads, client):
+def test_images_in_the_body_become_library_images_and_are_pointed_at(tmp_path, uploads):
     out, _err = run(export(tmp_path, items=items_with_pictures()), "--media-from", str(uploads))
     story = Article.objects.get(slug="harbour-reopens")
-    link = WordPressLink.objects.get(kind=WordPressLink.Kind.ATTACHMENT, key="21")
-    assert link.stored_name == "imported/old-site.example/2024/03/ferry.png"
-    assert default_storage.exists(link.stored_name)
-    assert f'src="{default_storage.url(link.stored_name)}"' in story.body
-    # A picture the uploads copy does not have stays listed, and the sanitizer drops it.
+    link = WordPressLink.objects.get(kind=WordPressLink.Kind.IMAGE, key="21")
+    ferry = LibraryImage.objects.get(pk=link.object_id)
+    assert f'<img data-image="{ferry.pk}" alt="Ferry">' in story.body
+    assert set(story.body_images.values_list("image_id", flat=True)) == {ferry.pk}
+    # Nothing of the old uploads lands in the public storage.
+    assert not default_storage.exists("imported")
+    # A picture the uploads copy does not have stays listed, and becomes a link to it.
     assert "Images still on the old site's uploads: 1" in out
-    assert "elsewhere.jpg" not in story.body
-    # The old picture address leads to the stored one.
-    response = client.get("/wp-content/uploads/2024/03/ferry.png")
-    assert response.status_code == 301
-    assert response["Location"] == default_storage.url(link.stored_name)
+    assert f'<a href="{UPLOADS}/2024/03/elsewhere.jpg" rel="noopener">Gone</a>' in story.body
 
 
-def test_a_second_run_stores_no_picture_twice(tmp_path, uploads):
+def test_a_second_run_stores_no_picture_twice(tmp_path, uploads, committed_import):
     path = export(tmp_path, items=items_with_pictures())
-    run(path, "--media-from", str(uploads))
-    stored = sorted(default_storage.listdir("imported/old-site.example/2024/03")[1])
+    committed_import(path, "--media-from", str(uploads))
     heroes = dict(Article.objects.values_list("slug", "hero_id"))
     images = LibraryImage.objects.count()
-    out, _err = run(path, "--media-from", str(uploads))
-    assert sorted(default_storage.listdir("imported/old-site.example/2024/03")[1]) == stored
-    # The same library images, none added.
+    files = private_files()
+    out, _err = committed_import(path, "--media-from", str(uploads))
+    # The same library images, none added, and no file left behind.
     assert dict(Article.objects.values_list("slug", "hero_id")) == heroes
     assert LibraryImage.objects.count() == images
+    assert private_files() == files
     assert "articles unchanged: 3" in out
+
+
+def private_files(folder=""):
+    try:
+        folders, names = storages["private_media"].listdir(folder)
+    except FileNotFoundError:
+        return set()
+    found = {f"{folder}/{name}".lstrip("/") for name in names}
+    for sub in folders:
+        found |= private_files(f"{folder}/{sub}".lstrip("/"))
+    return found
+
+
+@pytest.fixture
+def committed_import(django_capture_on_commit_callbacks):
+    """The command with what waits for each batch's commit run, as outside a test."""
+
+    def call(*args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return run(*args)
+
+    return call
 
 
 def test_without_a_picture_source_attachments_are_reported(tmp_path):
@@ -159,7 +179,7 @@ def test_a_dry_run_checks_pictures_and_stores_none(tmp_path, uploads):
         export(tmp_path, items=items_with_pictures()), "--media-from", str(uploads), "--dry-run"
     )
     assert "pictures imported: 3" in out and "pictures failed: 1" in out
-    assert not default_storage.exists("imported")
+    assert not LibraryImage.objects.exists() and not private_files()
     assert not Article.objects.exists()
 
 
@@ -223,3 +243,155 @@ def test_an_uploads_copy_must_be_a_folder(tmp_path):
 def test_old_picture_addresses_redirect_once_per_picture(tmp_path, uploads):
     run(export(tmp_path, items=items_with_pictures()), "--media-from", str(uploads))
     assert Redirect.objects.filter(old_path__startswith="/wp-content/uploads/").count() == 2
+
+
+def body_picture_items():
+    """A published story whose text shows its own hero (resized, in a caption, linked to the
+    full size), another attachment, one missing from the uploads copy and one from another
+    site; and a draft with a picture of its own."""
+    return [
+        WXRItem(
+            30,
+            title="Boats return",
+            slug="boats-return",
+            categories=[HARBOUR],
+            meta=[("_thumbnail_id", "40")],
+            content=(
+                "The fleet is back.\n\n"
+                '[caption id="attachment_40" align="alignnone" width="300"]'
+                f'<a href="{UPLOADS}/2024/03/quay.jpg"><img class="wp-image-40" '
+                f'src="{UPLOADS}/2024/03/quay-300x200.jpg" alt="" width="300" height="200" />'
+                "</a> Boats at the quay[/caption]\n\n"
+                f'<img src="{UPLOADS}/2024/03/ferry.png" alt="The ferry leaving">\n\n'
+                f'<img src="{UPLOADS}/2024/03/missing.jpg" alt="Nets on the quay">\n\n'
+                '<img src="https://photos.elsewhere.example/gull.jpg" alt="A gull">'
+            ),
+        ),
+        WXRItem(
+            31,
+            title="Nets to mend",
+            slug="nets-to-mend",
+            status="draft",
+            categories=[HARBOUR],
+            content=f'Not yet.\n\n<img src="{UPLOADS}/2024/03/net.jpg" alt="Mending nets">',
+        ),
+        attachment(
+            40, "quay.jpg", caption="The quay at dawn.", alt="Boats at the quay", credit="Ola Foto"
+        ),
+        attachment(41, "ferry.png"),
+        attachment(42, "missing.jpg"),
+        attachment(43, "net.jpg", alt="Nets being mended"),
+    ]
+
+
+@pytest.fixture
+def body_uploads(uploads):
+    (uploads / "2024" / "03" / "net.jpg").write_bytes(picture_bytes(size=(50, 50)))
+    return uploads
+
+
+def library_image(key):
+    link = WordPressLink.objects.get(kind=WordPressLink.Kind.IMAGE, key=key)
+    return LibraryImage.objects.get(pk=link.object_id)
+
+
+def test_body_pictures_become_library_images_shared_with_the_hero(
+    tmp_path, body_uploads, committed_import
+):
+    out, err = committed_import(
+        export(tmp_path, items=body_picture_items()), "--media-from", str(body_uploads)
+    )
+    story = Article.objects.get(slug="boats-return")
+    quay, ferry, net = library_image("40"), library_image("41"), library_image("43")
+    # One image per attachment: the hero and the resized copy in the text are one picture.
+    assert LibraryImage.objects.count() == 3
+    assert story.hero == quay
+    assert (quay.alt_text, quay.caption, quay.credit) == (
+        "Boats at the quay",
+        "The quay at dawn.",
+        "Ola Foto",
+    )
+    assert ferry.alt_text == "ferry.png" and net.alt_text == "Nets being mended"
+    assert f'<img data-image="{quay.pk}" alt="" width="300" height="200">' in story.body
+    assert f'<img data-image="{ferry.pk}" alt="The ferry leaving">' in story.body
+    assert '<a href="/wp-content/uploads/2024/03/quay.jpg" rel="noopener">' in story.body
+    assert set(story.body_images.values_list("image_id", flat=True)) == {quay.pk, ferry.pk}
+    # The missing one is reported, and kept as a link to where it was; so is the other site's.
+    assert 'attachment 42 "missing.jpg"' in err and "not in the uploads folder" in err
+    assert f'<a href="{UPLOADS}/2024/03/missing.jpg" rel="noopener">Nets on' in story.body
+    assert '<a href="https://photos.elsewhere.example/gull.jpg" rel="noopener">A gull' in (
+        story.body
+    )
+    assert "pictures from elsewhere kept as links: 2" in out
+    # Public while a published story shows them; the draft's stays private.
+    quay.refresh_from_db(), ferry.refresh_from_db(), net.refresh_from_db()
+    assert quay.is_public and ferry.is_public and not net.is_public
+    draft = Article.objects.get(slug="nets-to-mend")
+    assert set(draft.body_images.values_list("image_id", flat=True)) == {net.pk}
+
+
+def test_readers_see_the_imported_body_pictures_and_old_addresses_follow_publicity(
+    tmp_path, body_uploads, committed_import, client
+):
+    committed_import(
+        export(tmp_path, items=body_picture_items()), "--media-from", str(body_uploads)
+    )
+    story = Article.objects.get(slug="boats-return")
+    quay, ferry, net = library_image("40"), library_image("41"), library_image("43")
+    page = client.get(story.get_absolute_url()).content.decode()
+    body = page.split('class="article-body"', 1)[1].split("</div>", 1)[0]
+    assert body.count('<picture class="body-picture">') == 2
+    assert f"/{quay.pk}-body-" in body and 'alt="The ferry leaving"' in body
+    assert "data-image" not in body and "wp-content" in body  # the link to the full size
+    assert "<figcaption>Boats at the quay</figcaption>" in body
+
+    ferry_old = client.get("/wp-content/uploads/2024/03/ferry.png")
+    assert ferry_old.status_code == 301
+    assert ferry_old["Location"].startswith(f"/media/library/renditions/{ferry.pk}-body-")
+    assert client.get(ferry_old["Location"]).status_code == 200
+    # The draft's picture: its old address answers 404 like the draft, and so do its files.
+    assert client.get("/wp-content/uploads/2024/03/net.jpg").status_code == 404
+    net.refresh_from_db()
+    assert net.picture_url("body", private=False) == ""
+
+
+def picture_state():
+    """Everything an import's pictures leave: images, their uses, old addresses, files."""
+    return (
+        sorted(LibraryImage.objects.values_list("pk", "is_public")),
+        sorted(BodyImage.objects.values_list("article_id", "image_id")),
+        sorted(Redirect.objects.values_list("old_path", "target", "image_id")),
+        dict(Article.objects.values_list("slug", "body")),
+        private_files(),
+    )
+
+
+def test_a_second_run_over_body_pictures_changes_nothing(tmp_path, body_uploads, committed_import):
+    path = export(tmp_path, items=body_picture_items())
+    committed_import(path, "--media-from", str(body_uploads))
+    before = picture_state()
+    out, _err = committed_import(path, "--media-from", str(body_uploads))
+    after = picture_state()
+    assert after == before
+    assert "articles unchanged: 2" in out and "articles created" not in out
+
+
+def test_a_batch_undone_leaves_no_picture_file_behind(tmp_path, body_uploads, monkeypatch):
+    """A batch that fails is imported again item by item; the pictures the undone batch
+    had written are removed with it, and written again once."""
+    from articles.wordpress import importer
+
+    calls = {"n": 0}
+    original = importer.ImportRun._insert_new_articles
+
+    def failing_once(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("the first batch fails")
+        return original(self)
+
+    monkeypatch.setattr(importer.ImportRun, "_insert_new_articles", failing_once)
+    out, _err = run(export(tmp_path, items=body_picture_items()), "--media-from", str(body_uploads))
+    assert "batches imported again one item at a time: 1" in out
+    originals = {name for name in private_files() if name.startswith("library/originals/")}
+    assert len(originals) == LibraryImage.objects.count() == 3
