@@ -22,6 +22,14 @@ def desk(newsroom):
     return amara
 
 
+def log_in(page, user):
+    page.goto(reverse("admin:login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_writer_finds_an_author_and_lists_their_articles(
     browser, live_server, writer, desk, screenshot, javascript
@@ -32,10 +40,7 @@ def test_a_writer_finds_an_author_and_lists_their_articles(
         viewport={"width": 1280, "height": 900},
     )
     page = context.new_page()
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", writer.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, writer)
     page.goto(reverse("admin:articles_article_changelist"))
 
     panel = page.locator("details.author-filter")
@@ -60,10 +65,7 @@ def test_a_writer_finds_an_author_and_lists_their_articles(
 
 def test_an_unknown_author_number_says_so(page, live_server, editor, desk, screenshot):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(reverse("admin:login"))
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, editor)
     page.goto(reverse("admin:articles_article_changelist") + "?author=abc&status__exact=draft")
     expect(page.get_by_role("alert")).to_contain_text("No author is numbered “abc”")
     expect(page.locator("#result_list tbody tr")).to_have_count(0)
