@@ -13,11 +13,20 @@ from newsroom import pagecache
 # Beyond this many rows, the list says "10,000" and its last page is the 10,000th row's:
 # nobody pages that far, and narrowing with a filter or a search is what people do instead.
 COUNT_LIMIT = 10_000
+# A search for any part of a word is counted by reading every match's row (an index finds
+# candidates, each row is checked): up to 10,000 rows of a common word took most of a second
+# at a million articles. Ten pages of results are counted, and the last page shown is the
+# 1,000th match's: a longer search narrows it.
+SEARCH_COUNT_LIMIT = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
+    # Where the counting stops; None: COUNT_LIMIT.
+    limit = None
+
     @cached_property
     def count(self):
+        limit = self.limit or COUNT_LIMIT
         queryset = self.object_list
         connection = connections[queryset.db]
         if connection.vendor == "postgresql" and not queryset.query.where:
@@ -28,9 +37,9 @@ class EstimatedCountPaginator(Paginator):
                     [queryset.model._meta.db_table],
                 )
                 row = cursor.fetchone()
-            if row and row[0] > COUNT_LIMIT:
+            if row and row[0] > limit:
                 return row[0]
-        return queryset.order_by()[:COUNT_LIMIT].count()
+        return queryset.order_by()[:limit].count()
 
 
 class ListingPaginator(Paginator):

@@ -2,6 +2,7 @@
 
     make bench                      # 100,000 articles, 3 rounds
     .venv/bin/python bench/run.py --articles 20000 --rounds 1 --duration 5
+    .venv/bin/python bench/run.py --pages search --rounds 5   # one page alone
 
 Reports, for each page, the median over the rounds of: requests per second under load
 (2 threads, 8 connections), and p50/p99 latency of single requests sent one after another
@@ -180,7 +181,10 @@ def main():
     args = arguments(
         __doc__.splitlines()[0],
         duration=10,
-        extra=[(("--workers",), {"type": int, "default": 2})],
+        extra=[
+            (("--workers",), {"type": int, "default": 2}),
+            (("--pages",), {"default": "", "help": "comma-separated page names (default: all)"}),
+        ],
     )
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -189,6 +193,13 @@ def main():
     prepare(env, args.database_url, args.articles)
 
     measured = pages(env)
+    chosen = [name.strip() for name in args.pages.split(",") if name.strip()]
+    if unknown := set(chosen) - set(measured):
+        raise SystemExit(
+            f"No such page: {', '.join(sorted(unknown))} (pages: {', '.join(measured)})"
+        )
+    if chosen:
+        measured = {name: measured[name] for name in chosen}
     print("==> Starting gunicorn")
     server = subprocess.Popen(
         [

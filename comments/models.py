@@ -156,6 +156,13 @@ class Comment(models.Model):
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
             # The moderators' list of all comments, oldest first, and its "posted" filter.
             models.Index(fields=["created_at"], name="comment_created_idx"),
+            # The moderators' "is staff reply" filter: staff replies are few among millions,
+            # so every other index would be read to its end to find a page of them.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(is_staff_reply=True),
+                name="comment_staff_reply_idx",
+            ),
             # What the hourly retention purge looks for stays small however many comments
             # there are: rows still holding an IP address or browser, and rejected rows.
             models.Index(

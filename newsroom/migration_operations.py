@@ -6,8 +6,10 @@ no such thing and no big tables, gets the plain operation. See "Migrations on bi
 in docs/development.md.
 """
 
+import sys
+
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
-from django.db import migrations
+from django.db import DatabaseError, migrations, transaction
 from django.db.migrations.operations import AddConstraint
 
 
@@ -72,3 +74,47 @@ class AddCheckConstraintNotValid(AddConstraint):
             f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID"
         )
         schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+
+
+class RunSQLWithExtension(RunSQLOnPostgreSQL):
+    """PostgreSQL SQL that needs an extension (an index of pg_trgm's operator class).
+
+    The extension is created if it is missing and the database user may create it (pg_trgm
+    is a trusted extension: a database owner may). Where it may not, the SQL is left out with
+    a notice on stderr, and what the index speeds up works without it, more slowly: a
+    superuser can run `CREATE EXTENSION pg_trgm` in the database, then the migration is
+    applied again (migrate back one step, then forward).
+    """
+
+    def __init__(self, extension, sql, reverse_sql, **kwargs):
+        self.extension = extension
+        super().__init__(sql, reverse_sql, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, args, {"extension": self.extension, **kwargs}
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        if not self.extension_ready(schema_editor.connection):
+            sys.stderr.write(
+                f"  The PostgreSQL extension {self.extension} is missing and this user may not "
+                f"create it: skipped {self.describe()!r}. Run CREATE EXTENSION "
+                f"{self.extension} as a superuser and apply this migration again.\n"
+            )
+            return
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def extension_ready(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = %s", [self.extension])
+            if cursor.fetchone():
+                return True
+            try:
+                # A savepoint, so that a refusal leaves a surrounding transaction usable.
+                with transaction.atomic(using=connection.alias):
+                    cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {self.extension}")
+            except DatabaseError:
+                return False
+        return True

@@ -2,10 +2,15 @@
 
 import pytest
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
-from django.db import migrations, models
+from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
 
-from newsroom.migration_operations import AddCheckConstraintNotValid, AddIndexSafely
+from newsroom.migration_operations import (
+    AddCheckConstraintNotValid,
+    AddIndexSafely,
+    RunSQLWithExtension,
+)
 
 # The rule holds from these migrations on; older ones ran before the tables grew.
 FIRST_CHECKED = {"articles": 17, "comments": 8}
@@ -109,3 +114,36 @@ def test_each_unsafe_operation_is_named(operation, atomic, words):
 )
 def test_safe_operations_pass(operation):
     assert problems("comments", migration(operation, atomic=False)) == []
+
+
+def apply(operation):
+    with connection.schema_editor(atomic=False) as editor:
+        operation.database_forwards("articles", editor, ProjectState(), ProjectState())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="extensions are PostgreSQL's")
+@pytest.mark.django_db
+def test_sql_needing_an_extension_runs_once_it_is_there():
+    apply(
+        RunSQLWithExtension(
+            "pg_trgm",
+            "CREATE TEMPORARY TABLE trgm_probe AS SELECT similarity('harbour', 'harbor') AS s",
+            migrations.RunSQL.noop,
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s FROM trgm_probe")
+        assert 0 < cursor.fetchone()[0] < 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="extensions are PostgreSQL's")
+@pytest.mark.django_db
+def test_sql_needing_an_extension_that_cannot_be_had_is_skipped_with_a_notice(capsys):
+    """The migration goes on (what the SQL speeds up works without it) and says what to do."""
+    apply(RunSQLWithExtension("no_such_extension", "SELECT no_such_function()", "SELECT 1"))
+    notice = capsys.readouterr().err
+    assert "no_such_extension is missing" in notice
+    assert "CREATE EXTENSION no_such_extension" in notice
+    with connection.cursor() as cursor:
+        # The refusal was rolled back to its savepoint: the connection still works.
+        cursor.execute("SELECT 1")

@@ -4,6 +4,7 @@ previews and revisions."""
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     Http404,
@@ -24,7 +25,7 @@ from newsroom.media.picker import picker_for
 
 from .. import autosave, presence, preview, revisions, services, workflow
 from ..models import LISTING_DEFERRED, Article
-from ..paginator import EstimatedCountPaginator
+from ..paginator import SEARCH_COUNT_LIMIT, EstimatedCountPaginator
 from .aids import writing_aids
 from .columns import article_list_columns
 from .filters import AuthorFilter, MineFilter, ScheduleFilter
@@ -62,6 +63,7 @@ class ArticleAdmin(admin.ModelAdmin):
     # Facet counts would count the whole table once per filter choice.
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
+    search_count_limit = SEARCH_COUNT_LIMIT
     fieldsets = (
         (None, {"fields": ("headline", "slug", "section", "standfirst", "body", "source")}),
         (
@@ -107,6 +109,14 @@ class ArticleAdmin(admin.ModelAdmin):
             if extra.annotate is not None:
                 queryset = extra.annotate(queryset)
         return queryset
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        if request.GET.get(SEARCH_VAR, "").strip():
+            paginator.limit = self.search_count_limit
+        return paginator
 
     def get_list_display(self, request):
         *columns, site_link = super().get_list_display(request)

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 
-# Session, user, two permission reads, the section and author filters, the capped count, the
-# page of rows (section, last editor and comment counts joined or annotated), bylines, their
-# authors, the date hierarchy's range and its months; PostgreSQL also reads its row estimate.
+# Session, user, two permission reads, the section filter (the author filter reads only a
+# chosen author, none by default), the capped count, the page of rows (section, last editor
+# and comment counts joined or annotated), bylines, their authors; PostgreSQL also reads its
+# row estimate.
 LIST_BUDGET = 12 + (connection.vendor == "postgresql")
 
 

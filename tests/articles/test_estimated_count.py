@@ -3,11 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from articles.admin.article import ArticleAdmin
 from articles.paginator import COUNT_LIMIT, EstimatedCountPaginator
 from comments.models import Comment
 
-from ..factories import CommentFactory
+from ..factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,18 @@ def test_a_filtered_list_is_counted_up_to_the_limit(monkeypatch):
     assert EstimatedCountPaginator(pending, 2).count == 4
     approved = Comment.objects.filter(status=Comment.Status.APPROVED).order_by("pk")
     assert EstimatedCountPaginator(approved, 2).count == 1
+
+
+def test_a_searched_article_list_counts_fewer_matches(client, editor, monkeypatch):
+    """Each match of a search is read to be counted: the count stops sooner than a filter's."""
+    monkeypatch.setattr(ArticleAdmin, "search_count_limit", 3)
+    ArticleFactory.create_batch(5, headline="Harbour works resume")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_changelist")
+    response = client.get(url, {"q": "harbour", "o": "1"})
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].paginator.num_pages == 1
+    assert client.get(url).context["cl"].result_count == 5
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics: PostgreSQL")

@@ -48,6 +48,7 @@ def bulk_comments(count, articles, *, start=0):
 @pytest.mark.parametrize(
     "query",
     ["", "status=all", "status=approved", "is_staff_reply__exact=0", "q=reader",
+     "is_staff_reply__exact=1&status=all",
      "article__id__exact=1", "o=-8"],
 )  # fmt: skip
 def test_the_queue_costs_the_same_with_1000_comments_as_with_10(
