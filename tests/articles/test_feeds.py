@@ -215,8 +215,8 @@ def article_sitemap_pages(client):
         address = urlsplit(loc.text)
         if address.path == "/sitemap-articles.xml":
             url = f"{address.path}?{address.query}" if address.query else address.path
-            pages[url] = [urlsplit(entry.text).path for entry in parse(client, url).iter(
-                f"{SITEMAP}loc")]  # fmt: skip
+            locations = parse(client, url).iter(f"{SITEMAP}loc")
+            pages[url] = [urlsplit(entry.text).path for entry in locations]
     return pages
 
 
