@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     # Built CONCURRENTLY: the articles stay open for reading and writing meanwhile.
     atomic = False
 
-    dependencies = [("articles", "0021_search_admin_index")]
+    dependencies = [("articles", "0023_article_sitemap_index")]
 
     operations = [
         RunSQLWithExtension(

@@ -208,6 +208,85 @@ def test_sitemaps_list_public_pages_with_absolute_links(client, stories, url, ex
     assert {urlsplit(loc).path for loc in locations} == expected_paths(stories)
 
 
+def article_sitemap_pages(client):
+    """{page address: [article paths]} of every article sitemap page the index lists."""
+    pages = {}
+    for loc in parse(client, "/sitemap.xml").iter(f"{SITEMAP}loc"):
+        address = urlsplit(loc.text)
+        if address.path == "/sitemap-articles.xml":
+            url = f"{address.path}?{address.query}" if address.query else address.path
+            locations = parse(client, url).iter(f"{SITEMAP}loc")
+            pages[url] = [urlsplit(entry.text).path for entry in locations]
+    return pages
+
+
+@pytest.fixture
+def many_stories(section, monkeypatch):
+    """Eleven public stories and a draft, three ids to a page of the article sitemap."""
+    monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 3)
+    stories = [
+        ArticleFactory(section=section, published_at=NOW - (n + 1) * HOUR) for n in range(11)
+    ]
+    ArticleFactory(section=section, draft=True)
+    return stories
+
+
+def test_article_sitemap_pages_list_every_public_article_exactly_once(client, many_stories):
+    pages = article_sitemap_pages(client)
+    listed = [path for paths in pages.values() for path in paths]
+    assert sorted(listed) == sorted(story.get_absolute_url() for story in many_stories)
+    assert all(len(paths) <= 3 for paths in pages.values())
+
+
+def test_article_sitemap_pages_keep_their_articles_when_the_site_changes(
+    client, many_stories, section, django_capture_on_commit_callbacks
+):
+    """A new story lands on a later page; one unpublished leaves its page, nothing moves."""
+    before = article_sitemap_pages(client)
+    with (
+        time_machine.travel(NOW + HOUR, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        new = ArticleFactory(section=section, published_at=NOW)
+        gone = many_stories[4]
+        gone.status = "unpublished"
+        gone.save()
+    after = article_sitemap_pages(client)
+    for url, paths in before.items():
+        kept = [path for path in paths if path != gone.get_absolute_url()]
+        assert after[url][: len(kept)] == kept
+    assert new.get_absolute_url() in [path for paths in after.values() for path in paths]
+    assert gone.get_absolute_url() not in [path for paths in after.values() for path in paths]
+
+
+def test_article_sitemap_index_gives_each_page_its_latest_change(client, many_stories):
+    modified = {}
+    for story in many_stories:
+        page = (story.pk - 1) // 3 + 1
+        modified[page] = max(modified.get(page, story.modified), story.modified)
+    lastmods = {}
+    for entry in parse(client, "/sitemap.xml").iter(f"{SITEMAP}sitemap"):
+        address = urlsplit(entry.findtext(f"{SITEMAP}loc"))
+        if address.path == "/sitemap-articles.xml":
+            page = int(address.query.removeprefix("p=")) if address.query else 1
+            lastmods[page] = datetime.datetime.fromisoformat(entry.findtext(f"{SITEMAP}lastmod"))
+    assert lastmods == modified
+
+
+@pytest.mark.parametrize("page", ["past the last", "0", "-1", "abc", "1.5", str(2**63), "9" * 40])
+def test_an_article_sitemap_page_out_of_range_or_malformed_is_not_found(client, many_stories, page):
+    if page == "past the last":
+        last = max(story.pk for story in many_stories)
+        page = str((last - 1) // 3 + 2)
+    assert client.get(f"/sitemap-articles.xml?p={page}").status_code == 404
+
+
+def test_an_empty_first_page_of_the_article_sitemap_is_an_empty_list(client, db):
+    response = client.get("/sitemap-articles.xml")
+    assert response.status_code == 200
+    assert list(parse(client, "/sitemap-articles.xml").iter(f"{SITEMAP}url")) == []
+
+
 def test_an_author_whose_articles_are_all_hidden_is_not_in_the_sitemap(client, stories):
     ghost = AuthorFactory(slug="ghost")
     stories["draft"].authors.add(ghost)

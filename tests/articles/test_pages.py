@@ -6,6 +6,7 @@ import time_machine
 from django.conf import settings as django_settings
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.markup import Markup
 
@@ -87,6 +88,11 @@ def newsroom(section, author):
     )
 
 
+def article_sitemap_page(article):
+    """The number of the article sitemap's page that lists the article: its range of ids."""
+    return (article.pk - 1) // ArticleSitemap.limit + 1
+
+
 def reader_urls(newsroom):
     return {
         "front-page": "/",
@@ -104,7 +110,8 @@ def reader_urls(newsroom):
         "sitemap-home": "/sitemap-home.xml",
         "sitemap-sections": "/sitemap-sections.xml",
         "sitemap-authors": "/sitemap-authors.xml",
-        "sitemap-articles": "/sitemap-articles.xml",
+        # The page of ids the story is on (ids do not start again at 1 on PostgreSQL).
+        "sitemap-articles": f"/sitemap-articles.xml?p={article_sitemap_page(newsroom.story)}",
         "news-sitemap": "/news-sitemap.xml",
         "robots": "/robots.txt",
     }
