@@ -152,11 +152,11 @@ def _front_page_candidates(now, *, top_size, latest_size, rails):
     if rails:
         parts.append(_newest_of_each_section(public, SECTION_RAIL_SIZE + top_size))
     return with_hero_columns(
-        Article.objects.filter(_pk_in_any(parts)).newest_first().defer(*LISTING_DEFERRED)
+        Article.objects.filter(pk_in_any(parts)).newest_first().defer(*LISTING_DEFERRED)
     )
 
 
-def _pk_in_any(subqueries):
+def pk_in_any(subqueries):
     """The rows whose id one of the subqueries (each a sliced list of ids) gives."""
     if connection.vendor != "postgresql":
         return reduce(operator.or_, (Q(pk__in=subquery) for subquery in subqueries))
@@ -275,7 +275,7 @@ def _related_candidates(article_pk, section_id, now):
     tagged_ids = Article.tags.through.objects.filter(tag__in=tag_ids).values("article")
     candidates = (
         Article.objects.filter(
-            _pk_in_any(
+            pk_in_any(
                 [
                     public.filter(pk__in=pick_ids).newest_first().values("pk")[:size],
                     others.filter(pk__in=tagged_ids).newest_first().values("pk")[:size],
