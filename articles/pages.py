@@ -26,11 +26,21 @@ from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from authors.models import Author
 from newsroom import pagecache
 from newsroom.compiled import CompiledQuery
 from newsroom.media.models import Image
 
-from .models import LISTING_DEFERRED, Article, Section, all_sections, prefetch_bylines
+from .models import (
+    LISTING_DEFERRED,
+    Article,
+    Byline,
+    Correction,
+    Section,
+    Tag,
+    all_sections,
+    prefetch_bylines,
+)
 
 SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
@@ -227,7 +237,7 @@ def article_parts(article, request=None, *, keep=True):
     """
 
     def render_parts():
-        prefetch_related_objects([article], prefetch_bylines(), "tags", "corrections")
+        attach_relations(article)
         context = {"article": article}
         parts = {
             part: render_to_string(f"articles/parts/{part}.html", context, request=request)
@@ -245,6 +255,55 @@ def article_parts(article, request=None, *, keep=True):
     if not keep:
         return render_parts()
     return pagecache.remember(f"article-parts:{article.pk}", render_parts, request=request)
+
+
+# An article's own related rows, read again after every change of the site: compiled once
+# (newsroom/compiled.py), each in the order its prefetch would give.
+_BYLINE_AUTHORS = CompiledQuery(
+    lambda article_pk: (
+        Author.objects.filter(bylines__article=article_pk)
+        .annotate(byline_pk=F("bylines__pk"), byline_position=F("bylines__position"))
+        .order_by("bylines__position", "bylines__pk")
+    ),
+    article_pk=int,
+)
+_TAGS = CompiledQuery(lambda article_pk: Tag.objects.filter(articles=article_pk), article_pk=int)
+_CORRECTIONS = CompiledQuery(
+    lambda article_pk: Correction.objects.filter(article=article_pk), article_pk=int
+)
+
+
+def attach_relations(article):
+    """The article's bylines with their authors, its tags and its corrections, in 3 queries.
+
+    What prefetch_related_objects() gives, for a third of its CPU: building and compiling
+    the three prefetches cost more than the database takes to answer them. A relation
+    already prefetched (a preview of unsaved bylines or tags) is left as it is.
+    """
+    known = getattr(article, "_prefetched_objects_cache", {})
+    if "bylines" not in known:
+        bylines = []
+        for author in _BYLINE_AUTHORS.raw(article_pk=article.pk):
+            pk, position = author.__dict__.pop("byline_pk"), author.__dict__.pop("byline_position")
+            bylines.append(Byline(pk=pk, article=article, author=author, position=position))
+        _set_prefetched(article, "bylines", bylines)
+    if "tags" not in known:
+        _set_prefetched(article, "tags", _TAGS.raw(article_pk=article.pk))
+    if "corrections" not in known:
+        corrections = list(_CORRECTIONS.raw(article_pk=article.pk))
+        for correction in corrections:
+            Correction.article.field.set_cached_value(correction, article)
+        _set_prefetched(article, "corrections", corrections)
+
+
+def _set_prefetched(instance, name, objects):
+    """instance.<name>.all() is these objects from now on, as after a prefetch."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
 
 
 def related_block(article, request=None, *, keep=True):
