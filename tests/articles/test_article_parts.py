@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import Article, Byline, prefetch_bylines
-from articles.pages import attach_relations, with_sections
+from articles.pages import attach_bylines, attach_relations, byline_authors, with_sections
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -73,3 +73,26 @@ def test_relations_already_given_are_kept(story):
     kept = article.tags.all()
     attach_relations(article)
     assert article.tags.all() is kept
+
+
+def test_the_bylines_of_many_stories_are_the_same_as_from_a_prefetch():
+    authors = AuthorFactory.create_batch(4)
+    stories = [
+        ArticleFactory(authors=[authors[2], authors[0]]),
+        ArticleFactory(authors=[authors[1]]),
+        ArticleFactory(),
+        ArticleFactory(authors=[authors[3], authors[2], authors[1]]),
+    ]
+    Byline.objects.filter(article=stories[3], author=authors[1]).update(position=0)
+    ids = [story.pk for story in stories[:3]] + [stories[3].pk]
+    prefetched = list(Article.objects.filter(pk__in=ids).order_by("pk"))
+    prefetch_related_objects(prefetched, prefetch_bylines())
+    compiled = list(Article.objects.filter(pk__in=ids).order_by("pk"))
+    attach_bylines(compiled, byline_authors(bylines__article__in=ids))
+    for expected, found in zip(prefetched, compiled, strict=True):
+        assert [a.pk for a in found.byline_authors] == [a.pk for a in expected.byline_authors]
+        assert [(b.pk, b.position) for b in found.bylines.all()] == [
+            (b.pk, b.position) for b in expected.bylines.all()
+        ]
+        assert all(byline.article is found for byline in found.bylines.all())
+    assert compiled[2].byline_authors == []
