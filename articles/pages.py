@@ -427,3 +427,37 @@ def related_stories(article, request=None):
     if stories:
         attach_bylines(stories, _RELATED_BYLINES.raw(**values))
     return stories
+
+
+SCHEDULED_MOMENTS = ("published_at", "expires_at", "comments_close_at")
+
+
+def _first_future_moments(now):
+    """The published stories holding the first moment after `now` of each kind (one query)."""
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    firsts = [
+        published.filter(**{f"{field}__gt": now}).order_by(field).values("pk")[:1]
+        for field in SCHEDULED_MOMENTS
+    ]
+    return Article.objects.filter(pk_in_any(firsts)).only(*SCHEDULED_MOMENTS)
+
+
+# Asked after every change of the site: compiled once (newsroom/compiled.py).
+_FIRST_FUTURE_MOMENTS = CompiledQuery(_first_future_moments, now=datetime.datetime)
+
+
+def next_public_change(now=None):
+    """When readers next see a change that nobody makes.
+
+    A scheduled article's time, an expiry, or an article's comments closing at a set time
+    (closing after the discussion settings' number of days is left to the page cache's
+    lifetime: the comment form refuses late posts whatever a page shows). The first moment
+    of each kind is found by its own index lookup, the three in one query.
+    """
+    now = now or timezone.now()
+    moments = (
+        getattr(story, field)
+        for story in _FIRST_FUTURE_MOMENTS.raw(now=now)
+        for field in SCHEDULED_MOMENTS
+    )
+    return min((moment for moment in moments if moment is not None and moment > now), default=None)

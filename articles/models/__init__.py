@@ -1,4 +1,3 @@
-import datetime
 import html
 import math
 import re
@@ -22,7 +21,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache, sanitize
-from newsroom.compiled import CompiledQuery
 
 from .. import conf
 
@@ -645,42 +643,6 @@ REVISED_FIELDS = (
 )  # fmt: skip
 reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))
 reversion.register(Byline)
-
-
-SCHEDULED_MOMENTS = ("published_at", "expires_at", "comments_close_at")
-
-
-def _first_future_moments(now):
-    """The published stories holding the first moment after `now` of each kind (one query)."""
-    from ..pages import pk_in_any
-
-    published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    firsts = [
-        published.filter(**{f"{field}__gt": now}).order_by(field).values("pk")[:1]
-        for field in SCHEDULED_MOMENTS
-    ]
-    return Article.objects.filter(pk_in_any(firsts)).only(*SCHEDULED_MOMENTS)
-
-
-# Asked after every change of the site: compiled once (newsroom/compiled.py).
-_FIRST_FUTURE_MOMENTS = CompiledQuery(_first_future_moments, now=datetime.datetime)
-
-
-def next_public_change(now=None):
-    """When readers next see a change that nobody makes.
-
-    A scheduled article's time, an expiry, or an article's comments closing at a set time
-    (closing after the discussion settings' number of days is left to the page cache's
-    lifetime: the comment form refuses late posts whatever a page shows). The first moment
-    of each kind is found by its own index lookup, the three in one query.
-    """
-    now = now or timezone.now()
-    moments = (
-        getattr(story, field)
-        for story in _FIRST_FUTURE_MOMENTS.raw(now=now)
-        for field in SCHEDULED_MOMENTS
-    )
-    return min((moment for moment in moments if moment is not None and moment > now), default=None)
 
 
 def all_sections(request=None):

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles import pictures
-from articles.models import next_public_change
+from articles.pages import next_public_change
 from newsroom import pagecache
 from tests.factories import ArticleFactory
 
