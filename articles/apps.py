@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
         from newsroom import pagecache
 
         from . import pictures, signals
-        from .models import next_public_change
+        from .pages import next_public_change
 
         signals.connect()
         pictures.register()

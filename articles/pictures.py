@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache
+from newsroom.compiled import CompiledQuery
 from newsroom.media import publicity, usage
 from newsroom.media.follow import follow, sync_on_commit
 
@@ -131,12 +132,39 @@ def sync_due_task():
     sync_due()
 
 
+def _heroes_due(since, now):
+    from .models import Article
+
+    moments = Q(published_at__gt=since, published_at__lte=now) | Q(
+        expires_at__gt=since, expires_at__lte=now
+    )
+    return Article.objects.filter(
+        moments, status=Article.Status.PUBLISHED, hero__isnull=False
+    ).only("pk")[:1]
+
+
+# Asked after every change of the site: compiled once (newsroom/compiled.py).
+_HEROES_DUE = CompiledQuery(_heroes_due, since=datetime.datetime, now=datetime.datetime)
+
+
+def sync_is_due(now=None) -> bool:
+    """Whether a hero went public or private by itself since the last sync_due()."""
+    now = now or timezone.now()
+    since = cache.get(_LAST_DUE_KEY) or now - DUE_LOOKBACK
+    return bool(list(_HEROES_DUE.raw(since=since, now=now)))
+
+
 def next_public_change_syncing(next_public_change):
-    """The page cache's schedule, which also catches the pictures up whenever it is asked:
-    that is when a scheduled moment has passed (or the cache forgot the next one)."""
+    """The page cache's schedule, which also catches the pictures up when it is asked.
+
+    The page cache asks after every change of the site, and when a scheduled moment has
+    passed (or the cache forgot the next one); the sync is queued only when a hero's moment
+    has passed since the last one ran, not after every edit.
+    """
 
     def schedule(now=None):
-        transaction.on_commit(sync_due_task.enqueue)
+        if sync_is_due(now):
+            transaction.on_commit(sync_due_task.enqueue)
         return next_public_change(now)
 
     return schedule

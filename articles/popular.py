@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from functools import partial
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
@@ -30,6 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from newsroom import pagecache
+from newsroom.compiled import CompiledQuery
 from newsroom.http import client_ip
 
 from .models import Article, ArticleReadCount
@@ -192,11 +194,9 @@ def record_read(request):
     return response
 
 
-def most_read(*, now=None, hours=MOST_READ_HOURS, size=MOST_READ_SIZE):
-    """The public stories read most in the last `hours`, in one query."""
-    since = (now or timezone.now()) - datetime.timedelta(hours=hours)
-    return list(
-        Article.objects.public()
+def _most_read(since, now, *, size):
+    return (
+        Article.objects.public(at=now)
         .filter(read_counts__hour__gte=since)
         .annotate(reads=Sum("read_counts__count"))
         .order_by("-reads", "-published_at", "-pk")
@@ -204,12 +204,35 @@ def most_read(*, now=None, hours=MOST_READ_HOURS, size=MOST_READ_SIZE):
     )
 
 
-def latest(*, size=LATEST_SIZE):
-    return list(
-        Article.objects.public()
+def _latest(now, *, size):
+    return (
+        Article.objects.public(at=now)
         .newest_first()
         .only("pk", "slug", "headline", "published_at", "first_published_at")[:size]
     )
+
+
+# Read again after every change of the site: compiled once per size (newsroom/compiled.py).
+_MOST_READ = {}
+_LATEST = {}
+
+
+def most_read(*, now=None, hours=MOST_READ_HOURS, size=MOST_READ_SIZE):
+    """The public stories read most in the last `hours`, in one query."""
+    now = now or timezone.now()
+    query = _MOST_READ.get(size)
+    if query is None:
+        query = _MOST_READ[size] = CompiledQuery(
+            partial(_most_read, size=size), since=datetime.datetime, now=datetime.datetime
+        )
+    return list(query.raw(since=now - datetime.timedelta(hours=hours), now=now))
+
+
+def latest(*, size=LATEST_SIZE):
+    query = _LATEST.get(size)
+    if query is None:
+        query = _LATEST[size] = CompiledQuery(partial(_latest, size=size), now=datetime.datetime)
+    return list(query.raw(now=timezone.now()))
 
 
 def sidebar_html(request, *, with_latest=True):

@@ -11,6 +11,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from newsroom import pagecache
+from newsroom.compiled import CompiledQuery
 from newsroom.sanitize import format_escaped
 
 from .conf import conf
@@ -112,6 +113,14 @@ def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, 
 KEPT_PAGES = 100
 
 
+# Read again after every change of one of the article's comments: compiled once
+# (newsroom/compiled.py).
+_APPROVED_THREAD = CompiledQuery(
+    lambda article_pk: Comment.objects.filter(article=article_pk).approved().for_thread(),
+    article_pk=int,
+)
+
+
 def public_thread(article, *, discussion, page_number, is_open, site_name, request=None):
     """(thread, html) of the approved comments on a page of an article's discussion.
 
@@ -121,7 +130,7 @@ def public_thread(article, *, discussion, page_number, is_open, site_name, reque
     page_key = _page_key(page_number)
 
     def compute():
-        comments = Comment.objects.filter(article=article).approved().for_thread()
+        comments = _APPROVED_THREAD.raw(article_pk=article.pk)
         thread = build_thread(comments, discussion=discussion, page_number=page_number)
         set_report_urls(thread)
         return thread, render_entries(thread.entries, is_open=is_open, site_name=site_name)

@@ -179,6 +179,16 @@ def test_a_dead_redis_reads_as_empty_and_lets_rate_limits_pass(dead_redis, caplo
     assert backend.get_or_set("k", 5) == 5
 
 
+def test_the_redis_cache_makes_one_client_per_connection_pool():
+    """Each call borrows a connection from the pool through the same client."""
+    backend = ResilientRedisCache(DEAD_REDIS, {})
+    client = backend._cache.get_client()
+    assert backend._cache.get_client("key") is client
+    # One server: reads and writes share its pool, and so the client.
+    assert backend._cache.get_client("key", write=True) is client
+    assert client.connection_pool is backend._cache._get_connection_pool(write=True)
+
+
 def test_with_redis_down_pages_are_served_and_comments_posted(dead_redis, client, article):
     started = time.monotonic()
     for url in ("/", article.get_absolute_url(), article.section.get_absolute_url()):

@@ -651,23 +651,6 @@ reversion.register(Article, fields=REVISED_FIELDS, follow=("bylines",))
 reversion.register(Byline)
 
 
-def next_public_change(now=None):
-    """When readers next see a change that nobody makes.
-
-    A scheduled article's time, an expiry, or an article's comments closing at a set time
-    (closing after the discussion settings' number of days is left to the page cache's
-    lifetime: the comment form refuses late posts whatever a page shows).
-    """
-    now = now or timezone.now()
-    published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    moments = [
-        published.filter(**{f"{field}__gt": now}).order_by(field)
-        .values_list(field, flat=True).first()
-        for field in ("published_at", "expires_at", "comments_close_at")
-    ]  # fmt: skip
-    return min((moment for moment in moments if moment is not None), default=None)
-
-
 def all_sections(request=None):
     """Every section in order, as the navigation and the front page's rails show them.
 

@@ -1,10 +1,13 @@
 """Read counts without cookies: the beacon endpoint, folding, and the "Most read" list."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.test import Client
+from django.utils import timezone
 
 from articles import popular
 from articles.models import Article, ArticleReadCount
@@ -118,3 +121,27 @@ def test_most_read_is_one_query_whatever_the_number_of_stories(
     popular.fold_reads()
     with django_assert_num_queries(1):
         assert len(popular.most_read()) == popular.MOST_READ_SIZE
+
+
+def test_the_compiled_lists_read_what_the_querysets_read(beacon, section):
+    """Most read (by reads, then newest) and latest, public stories only."""
+    now = timezone.now()
+    stories = [
+        ArticleFactory(section=section, published_at=now - datetime.timedelta(hours=n))
+        for n in range(1, 8)
+    ]
+    ArticleFactory(section=section, scheduled=True)
+    for n, story in enumerate(stories):
+        for _ in range(n % 3 + 1):
+            beacon(story.pk)
+    popular.fold_reads()
+    public = Article.objects.public()
+    expected_read = list(
+        public.filter(read_counts__hour__gte=now - datetime.timedelta(hours=24))
+        .annotate(reads=Sum("read_counts__count"))
+        .order_by("-reads", "-published_at", "-pk")[: popular.MOST_READ_SIZE]
+    )
+    found = popular.most_read()
+    assert [(a.pk, a.reads) for a in found] == [(a.pk, a.reads) for a in expected_read]
+    expected_latest = list(public.newest_first()[: popular.LATEST_SIZE])
+    assert [a.pk for a in popular.latest()] == [a.pk for a in expected_latest]

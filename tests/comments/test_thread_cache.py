@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
+from comments.thread import _APPROVED_THREAD
 from newsroom import pagecache
 from tests.comments.conftest import field_value
-from tests.factories import CommentFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,21 @@ def test_any_comment_page_asked_for_is_answered(client, article, cpage):
     assert Comment.objects.filter(article=article).count() == 3
     html = page(client, f"{article.get_absolute_url()}?cpage={cpage}")
     assert "3 comments" in html
+
+
+def test_the_compiled_thread_query_reads_what_the_queryset_reads(django_assert_num_queries):
+    """The approved comments of one article, oldest first, without private columns."""
+    article, other = ArticleFactory(), ArticleFactory()
+    first = CommentFactory(article=article)
+    CommentFactory(article=article, parent=first)
+    CommentFactory(article=article, pending=True)
+    CommentFactory(article=other)
+    CommentFactory(article=article)
+    expected = list(Comment.objects.filter(article=article).approved().for_thread())
+    with django_assert_num_queries(1):
+        found = list(_APPROVED_THREAD.raw(article_pk=article.pk))
+    assert [c.pk for c in found] == [c.pk for c in expected] and len(found) == 3
+    assert [(c.parent_id, c.rendered_body) for c in found] == [
+        (c.parent_id, c.rendered_body) for c in expected
+    ]
+    assert found[0].get_deferred_fields() >= {"author_email", "ip_address", "user_agent"}
