@@ -48,6 +48,34 @@ def _live_server_taking_turns(thread, connections_override=None):
 LiveServerThread._create_server = _live_server_taking_turns
 
 
+def _database_order(item):
+    """0 for tests in a rolled-back transaction, 1 for transactional ones, 2 for the rest."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    ):
+        return 1
+    if marker or "db" in fixtures:
+        return 0
+    return 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the database tests before the transactional ones, as Django does.
+
+    A transactional test empties every table when it ends, the groups and permissions the
+    migrations made included. pytest-django sorts the tests so, but pytest's own grouping of
+    tests that share a session-wide parameter (the browser tests' ``[chromium]``) runs after
+    it and may move the browser tests ahead of database tests that rely on that data. This
+    hook runs last and sorts again; the sort is stable, so each group keeps its order.
+    """
+    items.sort(key=_database_order)
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the project."""
