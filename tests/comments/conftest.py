@@ -2,8 +2,8 @@ import re
 import time
 
 import pytest
-from django.contrib.auth.models import Group
 
+from articles.roles import EDITOR
 from comments.abuse import make_form_token
 from comments.models import DiscussionSettings
 from tests.factories import UserFactory
@@ -18,10 +18,10 @@ def discussion(db):
 
 
 @pytest.fixture
-def comment_editor(db):
+def comment_editor(roles):
     """A member of the "Editor" group: moderates comments too."""
     user = UserFactory(username="comment-editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(roles[EDITOR])
     return user
 
 
