@@ -309,20 +309,20 @@ def make_kind_renditions(storage, name, *, focal=(0.5, 0.5), prefix, kinds=None)
         box = focal_crop_box(image.width, image.height, kind.ratio, *focal)
         cropped = image.crop(box)
         sizes = sorted({min(width, cropped.width) for width in kind.widths})
-        made[kind.name] = {}
-        for target in dict.fromkeys(("WEBP", FALLBACK_FORMAT[fmt])):
-            entries = []
-            for width in sizes:
-                height = max(1, round(cropped.height * width / cropped.width))
-                resized = cropped if width == cropped.width else _resized(cropped, (width, height))
+        targets = tuple(dict.fromkeys(("WEBP", FALLBACK_FORMAT[fmt])))
+        made[kind.name] = {target: [] for target in targets}
+        for width in sizes:
+            height = max(1, round(cropped.height * width / cropped.width))
+            # Resized once, encoded in each format.
+            resized = cropped if width == cropped.width else _resized(cropped, (width, height))
+            for target in targets:
                 data = _encode(resized, target)
                 digest = hashlib.sha256(data).hexdigest()[:16]
                 path = f"{prefix}-{kind.name}-{width}-{digest}.{EXTENSIONS[target]}"
                 # The same content has the same name: a file already there is this file.
                 if not storage.exists(path):
                     path = storage.save(path, ContentFile(data))
-                entries.append({"name": path, "width": width, "height": height})
-            made[kind.name][target] = entries
+                made[kind.name][target].append({"name": path, "width": width, "height": height})
     return made
 
 
@@ -336,10 +336,16 @@ def rendition_names(renditions_by_kind):
     }
 
 
+# A large shrink first reduces by a whole factor (a plain average of pixels), then applies
+# Lanczos from at least three times the target size: "indistinguishable from fair
+# resampling in most cases", Pillow's documentation says, for a fraction of the work.
+REDUCING_GAP = 3.0
+
+
 def _resized(image, size):
     if image.mode == "P":
         image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    return image.resize(size, Image.Resampling.LANCZOS)
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
 def delete_renditions(renditions, *, storage=None):
