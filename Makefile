@@ -16,6 +16,9 @@ MANAGE := $(BIN)/python manage.py
 PYTHON ?=
 # Extra arguments for pytest, for example: make test PYTEST_ARGS="-k search -x"
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core, at most 8; TEST_WORKERS=0 runs the tests in
+# one process, as a debugger wants.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 8 ? 8 : n )))
 # Extra arguments for bench/run.py, for example: make bench BENCH_ARGS="--articles 20000"
 BENCH_ARGS ?=
 
@@ -72,10 +75,10 @@ test: install ## Run the test suite (PYTEST_ARGS="..." passes arguments to pytes
 		echo "note: /usr/bin/chromium is missing, so the browser tests will be skipped"; \
 		echo "      (install it with: apt-get install chromium)"; \
 	fi
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests without the slow ones (browser, app servers, processes)
-	@$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lint: install ## Check code style and formatting with ruff
 	@$(BIN)/ruff check .

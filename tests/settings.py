@@ -4,6 +4,27 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
 
+
+def _worker_redis_url(url, worker):
+    """The Redis database of one pytest-xdist worker: gw0 keeps the URL's, gw1 the next...
+
+    Tests empty the cache before and after they run; workers sharing a database would empty
+    each other's. Set in the environment, so servers a test starts use the same database.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    if number > 15:
+        raise RuntimeError(f"Too many test workers for Redis's 16 databases ({worker}).")
+    return parts._replace(path=f"/{number}").geturl()
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    os.environ["REDIS_URL"] = _worker_redis_url(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
 from newsroom.settings import *  # noqa: E402, F403
 
 # The demo newsroom's commands and content are tested too, whatever DEBUG and DEMO say.
