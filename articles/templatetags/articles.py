@@ -2,9 +2,22 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from articles import teasers
 from newsroom import sanitize
 
 register = template.Library()
+
+
+@register.simple_tag
+def teaser(article, **options):
+    """A story's teaser (articles.teasers.teaser_html takes the options)."""
+    return teasers.teaser_html(article, **options)
+
+
+@register.simple_tag
+def picture(picture, **options):
+    """A <picture> of a picture's renditions (articles.teasers.picture_html)."""
+    return teasers.picture_html(picture, **options)
 
 
 @register.filter
