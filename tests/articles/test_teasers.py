@@ -14,26 +14,25 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
-PICTURE = Picture(
-    sources=[("image/webp", "/m/a-320.webp 320w, /m/a-640.webp 640w")],
-    src="/m/a-640.jpg",
-    srcset="/m/a-320.jpg 320w, /m/a-640.jpg 640w",
-    width=640,
-    height=427,
-    largest_url="/m/a-640.jpg",
-    largest_width=640,
-    largest_height=427,
-)
-SQUARE = Picture(
-    sources=[("image/webp", "/m/s-160.webp 160w")],
-    src="/m/s-160.jpg",
-    srcset="/m/s-160.jpg 160w",
-    width=160,
-    height=160,
-    largest_url="/m/s-160.jpg",
-    largest_width=160,
-    largest_height=160,
-)
+
+def picture(stem, *widths):
+    """A square or 3:2 picture's renditions at these widths, as Image.picture gives them."""
+    height = round(widths[-1] * (1 if stem == "s" else 2 / 3))
+    largest = f"/m/{stem}-{widths[-1]}.jpg"
+    return Picture(
+        sources=[("image/webp", ", ".join(f"/m/{stem}-{w}.webp {w}w" for w in widths))],
+        src=largest,
+        srcset=", ".join(f"/m/{stem}-{w}.jpg {w}w" for w in widths),
+        width=widths[-1],
+        height=height,
+        largest_url=largest,
+        largest_width=widths[-1],
+        largest_height=height,
+    )
+
+
+PICTURE = picture("a", 320, 640)
+SQUARE = picture("s", 160)
 
 
 @pytest.fixture
