@@ -30,6 +30,7 @@ from newsroom import pagecache
 from newsroom.compiled import CompiledQuery
 from newsroom.media.models import Image
 
+from .article_html import article_html
 from .models import (
     LISTING_DEFERRED,
     Article,
@@ -245,8 +246,8 @@ def article_parts(article, request=None, *, keep=True):
         attach_relations(article)
         context = {"article": article}
         parts = {
-            part: render_to_string(f"articles/parts/{part}.html", context, request=request)
-            for part in ("meta", "article")
+            "meta": render_to_string("articles/parts/meta.html", context, request=request),
+            "article": article_html(article),
         }
         # What the page shows, for the front caches' purges by key.
         parts["keys"] = [

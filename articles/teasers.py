@@ -72,13 +72,20 @@ def _picture(article, size, rail):
     return picture_html(picture, sizes=SIZES["card"], lazy=True)
 
 
-def byline_text(authors):
-    """ "By A, B and C", unlinked, as a teaser shows it; empty without authors."""
+def byline_text(authors, *, link=False):
+    """ "By A, B and C", as a teaser shows it, or with each name a link to the author's page
+    (an article's own byline); empty without authors."""
     if not authors:
         return ""
-    names = [author.name for author in authors]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return format_escaped('<span class="byline">By {}</span>', joined)
+    if link:
+        names = [
+            format_escaped('<a href="{}">{}</a>', author.get_absolute_url(), author.name)
+            for author in authors
+        ]
+    else:
+        names = [author.name for author in authors]
+    joined = "{}" if len(names) == 1 else ", ".join(["{}"] * (len(names) - 1)) + " and {}"
+    return format_escaped(f'<span class="byline">By {joined}</span>', *names)
 
 
 def teaser_html(

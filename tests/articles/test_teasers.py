@@ -148,3 +148,14 @@ def test_the_small_square_comes_first_for_phones():
     html = picture_html(PICTURE, sizes="25rem", small_square=SQUARE)
     assert html.index("/m/s-160.webp") < html.index("/m/a-320.webp")
     assert '<source media="(max-width: 40rem)" srcset="/m/s-160.jpg 160w" sizes="6rem">' in html
+
+
+def test_an_articles_byline_links_each_author(story):
+    for position, name in enumerate(["Ann & Lee", "Bo Ek"]):
+        author = AuthorFactory(name=name, slug=f"a{position}")
+        story.bylines.create(author=author, position=position)
+    story = Article.objects.get(pk=story.pk)
+    assert byline_text(story.byline_authors, link=True) == (
+        '<span class="byline">By <a href="/author/a0/">Ann &amp; Lee</a> and '
+        '<a href="/author/a1/">Bo Ek</a></span>'
+    )
