@@ -1,4 +1,5 @@
-"""The article itself, as HTML: the part of its page kept until the site changes.
+"""The article itself and its metadata for <head>, as HTML: the parts of its page kept
+until the site changes.
 
 Rendered again for every article after any change of the site (a publication, an edit), so
 its cost is what the first view of each article pays after one. In the template language
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.utils import dateformat, timezone
 
+from newsroom import sanitize
 from newsroom.sanitize import format_escaped
 
 from .teasers import byline_text, picture_html
@@ -28,6 +30,10 @@ def _times(moment):
         return "", ""
     local = timezone.localtime(moment)
     return local.replace(microsecond=0).isoformat(), dateformat.format(local, DATELINE)
+
+
+def _isotime(moment):
+    return _times(moment)[0]
 
 
 def _urlencoded(value):
@@ -148,3 +154,84 @@ def article_html(article):
     values += [share_url, article.headline, headline, address, headline, address]
     values += [address, address, share_url]
     return format_escaped("".join(markup), *values)
+
+
+def meta_html(article):
+    """The article's <meta> tags for sharing cards and search engines, and its JSON-LD."""
+    markup = [
+        '\n  <meta name="twitter:title" content="{}">\n'
+        '  <meta name="twitter:description" content="{}">\n  '
+    ]
+    values = [article.headline, article.standfirst]
+    picture = article.social_picture
+    if picture:
+        image = settings.SITE_URL + picture.largest_url
+        markup.append(
+            '\n  <meta property="og:image" content="{}">\n'
+            '  <meta property="og:image:width" content="{}">\n'
+            '  <meta property="og:image:height" content="{}">\n'
+            '  <meta property="og:image:alt" content="{}">\n'
+            '  <meta name="twitter:image" content="{}">\n'
+            '  <meta name="twitter:image:alt" content="{}">\n  '
+        )
+        values += [
+            image,
+            picture.largest_width,
+            picture.largest_height,
+            article.hero_alt,
+            image,
+            article.hero_alt,
+        ]
+    markup.append('\n  <meta property="article:published_time" content="{}">\n  ')
+    values.append(_isotime(article.published_at))
+    if article.shows_update:
+        markup.append('<meta property="article:modified_time" content="{}">')
+        values.append(_isotime(article.updated_at))
+    markup.append('\n  <meta property="article:section" content="{}">\n  ')
+    values.append(article.section.name)
+    for tag in article.tags.all():
+        markup.append('<meta property="article:tag" content="{}">\n  ')
+        values.append(tag.name)
+    markup.append("\n  {}\n")
+    values.append(sanitize.json_ld(json_ld(article)))
+    return format_escaped("".join(markup), *values)
+
+
+def json_ld(article):
+    """schema.org NewsArticle for search engines."""
+    url = settings.SITE_URL + article.get_absolute_url()
+    published = timezone.localtime(article.published_at).isoformat()
+    modified = (
+        timezone.localtime(article.updated_at or article.modified).isoformat()
+        if article.shows_update
+        else published
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.standfirst,
+        "datePublished": published,
+        "dateModified": modified,
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "wordCount": article.word_count,
+        "author": [
+            {
+                "@type": "Organization" if author.is_agency else "Person",
+                "name": author.name,
+                "url": settings.SITE_URL + author.get_absolute_url(),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL + "/",
+        },
+    }
+    if article.social_picture:
+        data["image"] = [settings.SITE_URL + article.social_picture.largest_url]
+    return data

@@ -30,7 +30,7 @@ from newsroom import pagecache
 from newsroom.compiled import CompiledQuery
 from newsroom.media.models import Image
 
-from .article_html import article_html
+from .article_html import article_html, meta_html
 from .models import (
     LISTING_DEFERRED,
     Article,
@@ -244,11 +244,7 @@ def article_parts(article, request=None, *, keep=True):
 
     def render_parts():
         attach_relations(article)
-        context = {"article": article}
-        parts = {
-            "meta": render_to_string("articles/parts/meta.html", context, request=request),
-            "article": article_html(article),
-        }
+        parts = {"meta": meta_html(article), "article": article_html(article)}
         # What the page shows, for the front caches' purges by key.
         parts["keys"] = [
             pagecache.keys.article(article.pk),

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from articles.article_html import article_html
+from articles.article_html import article_html, meta_html
 from articles.models import Article
 from articles.pages import attach_relations
 from tests.factories import ArticleFactory, CorrectionFactory, TagFactory
@@ -65,3 +65,19 @@ def test_a_story_without_tags_corrections_or_hero_leaves_their_blocks_out():
     html = rendered(ArticleFactory(source=""))
     for block in ('class="tags"', 'class="corrections"', 'class="hero"', 'class="source"'):
         assert block not in html
+
+
+def test_the_metadata_escapes_every_value_and_lists_each_tag(settings):
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(headline='Tom & "Jerry"', standfirst="It's <b>")
+    article.tags.set([TagFactory(name="A&B"), TagFactory(name="C")])
+    article = Article.objects.get(pk=article.pk)
+    attach_relations(article)
+    html = meta_html(article)
+    assert '<meta name="twitter:title" content="Tom &amp; &quot;Jerry&quot;">' in html
+    assert '<meta name="twitter:description" content="It&#x27;s &lt;b&gt;">' in html
+    assert html.count('<meta property="article:tag"') == 2
+    assert '<meta property="article:tag" content="A&amp;B">' in html
+    # No hero: no sharing picture.
+    assert "og:image" not in html
+    assert '<script type="application/ld+json">' in html

@@ -4,10 +4,9 @@ import datetime
 
 import pytest
 from django.db.models import prefetch_related_objects
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.article_html import article_html
+from articles.article_html import article_html, meta_html
 from articles.models import Article, Byline, prefetch_bylines
 from articles.pages import attach_bylines, attach_relations, byline_authors, with_sections
 from tests.factories import (
@@ -22,10 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def render_parts(article):
     """The metadata for <head> and the article itself, as articles.pages.article_parts has them."""
-    return [
-        render_to_string("articles/parts/meta.html", {"article": article}),
-        article_html(article),
-    ]
+    return [meta_html(article), article_html(article)]
 
 
 @pytest.fixture
