@@ -11,7 +11,8 @@ bylines, tag links and threaded comments into the real tables. The secondary ind
 dropped for the load and built again after it, foreign keys are not checked row by row
 (the generator only writes ids that exist), and everything is ANALYZEd at the end.
 
-Then, with the page cache off and gunicorn (2 workers, DEBUG off) on 127.0.0.1, it measures
+Then, with the page cache off and gunicorn (2 workers, DEBUG off; with `--redis-url`, the
+parts of pages kept in Redis as in production) on 127.0.0.1, it measures
 p50/p99 of single requests, one after another, for the reader pages, the sitemaps, the feed
 and a comment POST, samples each worker's resident memory through the run, and times the
 admin's article list, moderation queue and commenter search for a logged-in editor. The
@@ -470,6 +471,14 @@ def main():
             (("--measure-only",), {"action": "store_true"}),
             (("--admin-only",), {"action": "store_true", "help": "migrate, then time the admin"}),
             (
+                ("--redis-url",),
+                {
+                    "help": "keep the parts of pages in this Redis database, shared by the "
+                    "workers as in production (emptied first); without it each worker keeps "
+                    "its own in memory",
+                },
+            ),
+            (
                 ("--default-settings",),
                 {
                     "action": "store_true",
@@ -485,6 +494,12 @@ def main():
     env = environment(args.database_url)
     env["SITE_URL"] = f"http://{HOST}:{PORT}"
     report = [f"Drill, {datetime.date.today().isoformat()}: {args.database_url.rsplit('/', 1)[1]}"]
+    if args.redis_url:
+        # Emptied, so that each page's first render is still measured, once for both workers.
+        run("redis-cli", "-u", args.redis_url, "flushdb", env=env, stdout=subprocess.DEVNULL)
+        env["REDIS_URL"] = args.redis_url
+    kept = args.redis_url or "in each worker's memory"
+    report.append(f"Kept parts of pages: {kept}")
     if not (args.measure_only or args.admin_only):
         create_database(args.database_url)
         print(f"==> Migrating and loading {args.articles:,} articles, {args.comments:,} comments")
