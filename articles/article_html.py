@@ -9,36 +9,25 @@ comment thread are; the whitespace is that of the template it replaced, so the p
 stayed byte for byte the same.
 """
 
-from urllib.parse import quote
-
 from django.conf import settings
-from django.template.defaultfilters import linebreaksbr
-from django.utils import dateformat, timezone
+from django.template.defaultfilters import linebreaksbr, urlencode
+from django.utils import timezone
 
 from newsroom import sanitize
 from newsroom.sanitize import format_escaped
 
-from .teasers import byline_text, picture_html
+from .teasers import byline_text, local_times, picture_html
 
 DATELINE = "j F Y, H:i e"
 HERO_SIZES = "(max-width: 46rem) 100vw, 46rem"
 
 
 def _times(moment):
-    """(machine-readable, shown) of a moment in the site's zone; empty without one."""
-    if moment is None:
-        return "", ""
-    local = timezone.localtime(moment)
-    return local.replace(microsecond=0).isoformat(), dateformat.format(local, DATELINE)
+    return local_times(moment, DATELINE)
 
 
 def _isotime(moment):
     return _times(moment)[0]
-
-
-def _urlencoded(value):
-    # As the template filter urlencode: everything but "/" and the unreserved characters.
-    return quote(str(value), safe="/")
 
 
 def article_html(article):
@@ -131,7 +120,7 @@ def article_html(article):
             values += [tag.get_absolute_url(), tag.name]
         markup.append("</ul>\n    </div>\n    ")
     share_url = settings.SITE_URL + article.get_absolute_url()
-    headline, address = _urlencoded(article.headline), _urlencoded(share_url)
+    headline, address = urlencode(article.headline), urlencode(share_url)
     markup.append(
         "\n    \n"
         '    <div class="share" data-share-url="{}" data-share-title="{}">\n'

@@ -6,8 +6,8 @@ filters and escapes and three nested includes, which made the teasers most of th
 page rendered after a change. The markup is small and fixed, so it is written here with
 format_escaped, which escapes every value it is given (as newsroom.sanitize says), and
 the templates call it through the `teaser` tag of the articles library (and a picture
-elsewhere through the `picture` tag). The whitespace is
-that of the template it replaced, so the pages' HTML stayed byte for byte the same.
+elsewhere through the `picture` tag). The whitespace is that of the template it replaced,
+so the pages' HTML stayed byte for byte the same.
 """
 
 from django.utils import dateformat, timezone
@@ -22,6 +22,16 @@ SIZES = {
     "row": "(max-width: 40rem) 6.5rem, 12rem",
     "card": "(max-width: 40rem) 6rem, (max-width: 62rem) 50vw, 18rem",
 }
+
+
+def local_times(moment, shown_format):
+    """(machine-readable, shown) of a moment in the site's zone, to the second for
+    <time datetime> and in `shown_format` (a date filter format) for readers; empty
+    without a moment."""
+    if moment is None:
+        return "", ""
+    local = timezone.localtime(moment)
+    return local.replace(microsecond=0).isoformat(), dateformat.format(local, shown_format)
 
 
 def picture_html(
@@ -127,12 +137,7 @@ def teaser_html(
         else:
             markup.append('<p class="teaser-standfirst">{}</p>')
             values.append(article.standfirst)
-    published = article.published_at
-    if published is not None:
-        local = timezone.localtime(published)
-        machine, shown = local.replace(microsecond=0).isoformat(), dateformat.format(local, "j M Y")
-    else:
-        machine = shown = ""
+    machine, shown = local_times(article.published_at, "j M Y")
     markup.append(
         '\n    <p class="teaser-meta">{}\n<time datetime="{}">{}</time></p>\n  </div>\n</article>\n'
     )

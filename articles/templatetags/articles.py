@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from articles import teasers
@@ -29,7 +28,7 @@ def highlight(text, query=""):
 @register.filter
 def isotime(value):
     """A machine-readable time for <time datetime>, to the second, in the site's zone."""
-    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
+    return teasers.local_times(value, "")[0] if value else ""
 
 
 @register.filter
@@ -39,8 +38,3 @@ def time_or_date(value):
     if local.date() == timezone.localdate():
         return local.strftime("%H:%M")
     return f"{local.day} {local:%b}"
-
-
-@register.simple_tag
-def absolute_url(path):
-    return settings.SITE_URL + path
