@@ -200,6 +200,13 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     _replica["OPTIONS"] = {"connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2)}
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_number}"] = _replica
+# The reader pages' compiled queries (newsroom/compiled.py) are prepared statements on
+# PostgreSQL, planned once per connection; psycopg prepares them on their first run and
+# never prepares Django's other queries. Off for poolers that cannot keep them.
+if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    for _database in DATABASES.values():
+        if "postgresql" in _database["ENGINE"]:
+            _database.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"] if len(DATABASES) > 1 else []
 # How long a visitor reads from the primary after sending a form, and how recent a change
 # must be for a page showing it to be rendered from the primary.

@@ -66,3 +66,46 @@ def test_every_value_must_be_given():
     query = CompiledQuery(lambda pk: Article.objects.filter(pk=pk), pk=int)
     with pytest.raises(TypeError, match="Expected the values"):
         query.raw(slug="x")
+
+
+def _prepared_statements(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_on_postgresql_a_compiled_query_is_planned_once_per_connection():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 0
+    now = timezone.now()
+    section = SectionFactory()
+    ArticleFactory(section=section, published_at=now - datetime.timedelta(hours=1))
+    query = CompiledQuery(public_in_section, section_id=int, now=datetime.datetime)
+    for _ in range(3):
+        assert len(list(query.raw(section_id=section.pk, now=now))) == 1
+    sql = query._compiled[connection.alias][0]
+    mine = [statement for statement in _prepared_statements(connection) if "tagged" in statement]
+    # Prepared once, with its values as parameters ($1...), never written into the text.
+    assert len(mine) == 1
+    assert "$1" in mine[0] and sql.count("%s") == mine[0].count("$")
+    # Django's own queries are never prepared.
+    list(public_in_section(section.pk, now))
+    assert len([s for s in _prepared_statements(connection) if "tagged" in s]) == 1
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    connection.connection.prepare_threshold = None  # DATABASE_PREPARED_STATEMENTS=false
+    try:
+        section = SectionFactory()
+        query = CompiledQuery(public_in_section, section_id=int, now=datetime.datetime)
+        assert list(query.raw(section_id=section.pk, now=timezone.now())) == []
+        assert not [s for s in _prepared_statements(connection) if "tagged" in s]
+    finally:
+        connection.connection.prepare_threshold = 0

@@ -112,9 +112,23 @@ def test_replica_urls_become_mirrored_aliases_with_a_bounded_connect_timeout():
     replicas, routers = values
     assert replicas["replica1"][:3] == ["10.0.0.2", 5432, "newsroom"]
     assert replicas["replica2"][0] == "10.0.0.3"
-    assert replicas["replica1"][3] == {"connect_timeout": 2}
+    assert replicas["replica1"][3] == {"connect_timeout": 2, "prepare_threshold": 0}
     assert replicas["replica1"][4]["MIRROR"] == "default"
     assert routers == [ROUTER]
+
+
+def test_prepared_statements_are_off_for_every_database_when_a_pooler_needs_it():
+    values = django_eval(
+        "from django.conf import settings as s\n"
+        "print(json.dumps([d['OPTIONS'].get('prepare_threshold', 'unset')"
+        " for d in s.DATABASES.values()]))",
+        production_env(
+            DATABASE_REPLICA_URLS="postgres://reader@10.0.0.2:5432/newsroom",
+            DATABASE_PREPARED_STATEMENTS="false",
+        ),
+    )
+    # psycopg's own default, which Django keeps: no statement is ever prepared.
+    assert values == ["unset", "unset"]
 
 
 def test_check_deploy_stays_clean_with_replicas_configured():
@@ -390,7 +404,7 @@ def test_a_page_that_shows_a_thread_changed_a_moment_ago_is_rendered_again_from_
     # The site changed a minute ago: pages that show only the site read from a replica. (The
     # first request also looks up, on the primary, what is scheduled next.)
     with time_machine.travel(time.time() - 60):
-        pagecache.touch_site()
+        pagecache.touch(*pagecache.EVERY_PAGE)
     with Queries() as queries:
         client.get("/")
     assert queries.on("replica1") + queries.on("replica2") > 0
