@@ -21,8 +21,7 @@ from django.db.models import (
     Q,
     Window,
 )
-from django.db.models.functions import RowNumber
-from django.template.loader import render_to_string
+from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 
 from authors.models import Author
@@ -40,6 +39,7 @@ from .models import (
     Tag,
     all_sections,
 )
+from .teasers import related_html
 
 SECTION_RAIL_SIZE = 4
 RELATED_STORIES = 4
@@ -110,9 +110,10 @@ def front_page_stories(request=None, *, top_size, latest_size):
 
     One query reads every story any part may show (the newest featured, the newest, and
     the newest of each section, enough of them to fill a rail once the top stories are left
-    out), compiled once per process; their sections come from the kept list, and a second
-    compiled query reads the bylines of the same stories. The parts are picked from that
-    list in Python, in the same order as one query per part would give them.
+    out), compiled once per process; their sections come from the kept list, and their
+    bylines come in the same rows on PostgreSQL (with_byline_json), from a second compiled
+    query elsewhere. The parts are picked from that list in Python, in the same order as one
+    query per part would give them.
     """
     sections = all_sections(request)
     key = (top_size, latest_size, bool(sections))
@@ -125,7 +126,9 @@ def front_page_stories(request=None, *, top_size, latest_size):
         )
     now = timezone.now()
     stories = with_sections(attach_heroes(queries[0].raw(now=now)), request)
-    if stories:
+    if connection.vendor == "postgresql":
+        attach_byline_json(stories)
+    elif stories:
         attach_bylines(stories, queries[1].raw(now=now))
     featured = [story for story in stories if story.is_featured][:top_size]
     chosen = {story.pk for story in featured}
@@ -165,7 +168,7 @@ def _front_page_pool(now, *, top_size, latest_size, rails):
 def _front_page_candidates(now, **sizes):
     """Every story a part of the front page may show, newest first (one query)."""
     pool = _front_page_pool(now, **sizes)
-    return with_hero_columns(pool.newest_first().defer(*LISTING_DEFERRED))
+    return with_byline_json(with_hero_columns(pool.newest_first().defer(*LISTING_DEFERRED)))
 
 
 def _front_page_bylines(now, **sizes):
@@ -320,6 +323,45 @@ def attach_bylines(stories, authors):
         _set_prefetched(story, "bylines", bylines[story.pk])
 
 
+def with_byline_json(queryset):
+    """On PostgreSQL, each story's bylines in its own row, as an array of JSON objects.
+
+    A teaser shows its authors' names, so a listing need not read whole authors in a second
+    query: the related stories' query and the front page's carry them (attach_byline_json).
+    Elsewhere the queryset is left as it is, and the callers read byline_authors().
+    """
+    if connection.vendor != "postgresql":
+        return queryset
+    bylines = Byline.objects.filter(article=OuterRef("pk")).order_by("position", "pk")
+    return queryset.annotate(
+        byline_json=ArraySubquery(
+            bylines.values(
+                json=JSONObject(
+                    pk="pk", position="position", author="author_id", name="author__name",
+                    slug="author__slug",
+                )
+            )
+        )
+    )  # fmt: skip
+
+
+def attach_byline_json(stories):
+    """Give each story of a with_byline_json() query its bylines, without another query.
+
+    Their authors carry what a teaser shows of them: the id, the name and the slug.
+    """
+    for story in stories:
+        bylines = []
+        for value in story.__dict__.pop("byline_json", None) or ():
+            fields = json.loads(value) if isinstance(value, (str, bytes)) else value
+            author = Author(pk=fields["author"], name=fields["name"], slug=fields["slug"])
+            byline = Byline(pk=fields["pk"], author=author, position=fields["position"])
+            byline.article = story
+            bylines.append(byline)
+        _set_prefetched(story, "bylines", bylines)
+    return stories
+
+
 def _set_prefetched(instance, name, objects):
     """instance.<name>.all() is these objects from now on, as after a prefetch."""
     queryset = getattr(instance, name).get_queryset()
@@ -339,7 +381,7 @@ def related_block(article, request=None, *, keep=True):
 
     def render_rail():
         stories = related_stories(article, request=request)
-        return render_to_string("includes/related.html", {"related": stories}) if stories else ""
+        return related_html(stories) if stories else ""
 
     if not keep:
         return render_rail()
@@ -381,7 +423,7 @@ def _related_candidates(article_pk, section_id, now):
         .newest_first()
         .defer(*LISTING_DEFERRED)
     )
-    return with_hero_columns(candidates)
+    return with_byline_json(with_hero_columns(candidates))
 
 
 # Compiled once: rendered again for every article after any change of the site.
@@ -402,9 +444,9 @@ def related_stories(article, request=None):
     """Editors' picks first, then the newest stories sharing a tag, then from the section.
 
     One query reads the candidates of the three kinds (as many of each as the rail holds,
-    each kind marked); their sections come from the kept list, and a second compiled query
-    reads the bylines of the same candidates. The rail is picked from them in Python, in
-    the order a query per kind would give.
+    each kind marked); their sections come from the kept list, and their bylines come in
+    the same rows on PostgreSQL (with_byline_json), from a second compiled query elsewhere.
+    The rail is picked from them in Python, in the order a query per kind would give.
     """
     size = RELATED_STORIES
     values = {"article_pk": article.pk, "section_id": article.section_id, "now": timezone.now()}
@@ -421,7 +463,9 @@ def related_stories(article, request=None):
             if story.pk != article.pk and story.pk not in chosen and kind(story)
         ][: size - len(stories)]
     with_sections(stories, request)
-    if stories:
+    if connection.vendor == "postgresql":
+        attach_byline_json(stories)
+    elif stories:
         attach_bylines(stories, _RELATED_BYLINES.raw(**values))
     return stories
 

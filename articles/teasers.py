@@ -7,7 +7,8 @@ page rendered after a change. The markup is small and fixed, so it is written he
 format_escaped, which escapes every value it is given (as newsroom.sanitize says), and
 the templates call it through the `teaser` tag of the articles library (and a picture
 elsewhere through the `picture` tag). The whitespace is that of the template it replaced,
-so the pages' HTML stayed byte for byte the same.
+so the pages' HTML stayed byte for byte the same. The "Related stories" rail under an
+article, a heading and a few teasers, is written here the same way.
 """
 
 from django.utils import dateformat, timezone
@@ -143,3 +144,19 @@ def teaser_html(
     )
     values += [byline_text(article.byline_authors), machine, shown]
     return format_escaped("".join(markup), *values)
+
+
+def related_html(stories):
+    """The "Related stories" rail under an article: cards with their sections."""
+    cards = [
+        teaser_html(story, size="card", level=3, no_standfirst=True, show_section=True)
+        for story in stories
+    ]
+    return format_escaped(
+        '\n<section class="related" aria-labelledby="related-heading">\n'
+        '  <h2 id="related-heading" class="rail-heading">Related stories</h2>\n'
+        '  <div class="rail-grid">\n    '
+        + "\n      {}\n    " * len(cards)
+        + "\n  </div>\n</section>\n",
+        *cards,
+    )
