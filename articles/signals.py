@@ -14,8 +14,15 @@ def site_changed(sender, **kwargs):
     pagecache.touch_site()
 
 
+def sections_changed(sender, **kwargs):
+    # The navigation and the front page's rails list the sections, kept apart (all_sections).
+    pagecache.touch(pagecache.SITE, pagecache.SECTIONS)
+
+
 def connect():
-    for model in (Article, Byline, Correction, Section, Tag):
+    post_save.connect(sections_changed, sender=Section, dispatch_uid="pagecache-Section")
+    post_delete.connect(sections_changed, sender=Section, dispatch_uid="pagecache-del-Section")
+    for model in (Article, Byline, Correction, Tag):
         post_save.connect(site_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}")
         post_delete.connect(
             site_changed, sender=model, dispatch_uid=f"pagecache-del-{model.__name__}"

@@ -43,7 +43,7 @@ def front_page(request):
     # Which stories those are, and what their teasers show, changes only with the site's
     # version (a scheduled publication or expiry moves it too): they are read once per
     # version, with their sections and bylines, rather than on every render.
-    pagecache.read_versions(request, (pagecache.SITE,), schedule=True)
+    pagecache.read_versions(request, pagecache.EVERY_PAGE, schedule=True)
     stories = pagecache.remember(
         "front-page-stories",
         lambda: front_page_stories(

@@ -476,12 +476,17 @@ class DiscussionSettings(models.Model):
     def load(cls, request=None):
         """The settings, from the cache on most requests (one query otherwise).
 
-        With the reader's request, they are kept in the process as well, until the site's
-        version moves (saving them moves it: comments.signals), and read with the versions
-        the page reads anyway rather than in a round trip of their own.
+        With the reader's request, they are kept in the process as well, until their own
+        version moves (saving them moves it and the site's: comments.signals), and read
+        with the versions the page reads anyway rather than in a round trip of their own.
         """
         if request is not None:
-            return pagecache.remember("discussion-settings", cls.load, request=request)
+            return pagecache.remember(
+                "discussion-settings",
+                cls.load,
+                request=request,
+                depends=(pagecache.DISCUSSION,),
+            )
         current = cache.get(cls.CACHE_KEY)
         if current is None:
             current = cls.objects.filter(pk=1).first() or cls(pk=1)

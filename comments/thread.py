@@ -2,6 +2,7 @@
 
 import zlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core import signing
 from django.core.paginator import Paginator
@@ -50,6 +51,40 @@ class Thread:
     entries: list = field(default_factory=list)
     page: object = None
     by_id: dict = field(default_factory=dict)
+
+
+class ReplyTarget(NamedTuple):
+    """A comment as the form names it when a reader replies to it."""
+
+    pk: int
+    author_name: str
+
+
+@dataclass
+class KeptThread:
+    """A page of a thread as every reader sees it, once its HTML is rendered: what the
+    discussion around the HTML still reads (the count, the paging, the names of comments
+    one may reply to), without the comments themselves.
+
+    Kept in the shared cache and in each process, a Thread of 900 comments took 13 ms to
+    pickle and as long to read back; this takes a fraction of that, and of the memory.
+    """
+
+    count: int
+    page: object
+    by_id: dict
+
+    @classmethod
+    def of(cls, thread: Thread):
+        paginator = thread.page.paginator
+        numbers = Paginator(range(paginator.count), paginator.per_page)
+        return cls(
+            count=thread.count,
+            page=numbers.get_page(thread.page.number),
+            by_id={
+                pk: ReplyTarget(pk, comment.author_name) for pk, comment in thread.by_id.items()
+            },
+        )
 
 
 def build_thread(comments, *, discussion: DiscussionSettings, page_number=None, pending=None):
@@ -122,7 +157,7 @@ _APPROVED_THREAD = CompiledQuery(
 
 
 def public_thread(article, *, discussion, page_number, is_open, site_name, request=None):
-    """(thread, html) of the approved comments on a page of an article's discussion.
+    """(KeptThread, html) of the approved comments on a page of an article's discussion.
 
     Nothing in either may be changed by the caller: they are shared by the requests that
     read them.
@@ -133,7 +168,8 @@ def public_thread(article, *, discussion, page_number, is_open, site_name, reque
         comments = _APPROVED_THREAD.raw(article_pk=article.pk)
         thread = build_thread(comments, discussion=discussion, page_number=page_number)
         set_report_urls(thread)
-        return thread, render_entries(thread.entries, is_open=is_open, site_name=site_name)
+        html = render_entries(thread.entries, is_open=is_open, site_name=site_name)
+        return KeptThread.of(thread), html
 
     if page_key is None:
         return compute()

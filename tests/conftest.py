@@ -188,3 +188,14 @@ def author(db):
 @pytest.fixture
 def article(db, section, author):
     return ArticleFactory(section=section, authors=[author], tags=[TagFactory()])
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Runs what waits for the transaction's commit, as a real request's commit would."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run

@@ -43,17 +43,6 @@ def page_cache(settings):
     settings.PAGE_STALE_IF_ERROR = 86400
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Runs what waits for the transaction's commit, as a real request's commit would."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
 def get(client, url, **headers):
     return client.get(url, headers=headers)
 

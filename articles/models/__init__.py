@@ -654,9 +654,14 @@ reversion.register(Byline)
 def all_sections(request=None):
     """Every section in order, as the navigation and the front page's rails show them.
 
-    Kept in the cache until the site changes, so most pages do not ask the database.
+    Kept in the cache until a section changes, so most pages do not ask the database.
     """
-    return pagecache.remember("sections", lambda: list(Section.objects.all()), request=request)
+    return pagecache.remember(
+        "sections",
+        lambda: list(Section.objects.all()),
+        request=request,
+        depends=(pagecache.SECTIONS,),
+    )
 
 
 # Models kept in their own modules, registered with the app as part of articles.models.

@@ -37,7 +37,7 @@ missed it; see docs/faults.md).
 
 from . import keys
 from .decorators import depends_on, public_page
-from .keys import FRONT, tag_response
+from .keys import DISCUSSION, EVERY_PAGE, FRONT, SECTIONS, tag_response
 from .memo import forget_recent, read_versions, remember
 from .middleware import PageCacheMiddleware
 from .parameters import (
@@ -58,7 +58,10 @@ from .versions import (
 )
 
 __all__ = [
+    "DISCUSSION",
+    "EVERY_PAGE",
     "FRONT",
+    "SECTIONS",
     "SITE",
     "PageCacheMiddleware",
     "article",

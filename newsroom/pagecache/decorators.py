@@ -6,7 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-from .keys import HEADERS, SITE, response_keys, surrogate_key, tag_response
+from .keys import EVERY_PAGE, HEADERS, response_keys, surrogate_key, tag_response
 from .memo import read_versions
 from .parameters import is_personal
 from .versions import versions
@@ -66,4 +66,4 @@ def depends_on(request, *names: str) -> None:
     elif request is not None:
         # Rendered without the page cache: the parts it keeps (memo.remember) read these
         # versions and the site's now, in one round trip rather than one each.
-        read_versions(request, (SITE, *names))
+        read_versions(request, (*EVERY_PAGE, *names))

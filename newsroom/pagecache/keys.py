@@ -10,6 +10,14 @@ every change that moves a version purges exactly the pages that show it.
 """
 
 SITE = "site"
+# Parts of every page that change far less often than the site's stories: the sections of
+# the navigation and the discussion settings. A change of one moves the site's version too;
+# what is kept of them alone (the list of sections, the settings) depends on theirs only, so
+# a page rendered again after a story changed does not read them again.
+SECTIONS = "sections"
+DISCUSSION = "discussion"
+# The versions every reader page reads, in one round trip.
+EVERY_PAGE = (SITE, SECTIONS, DISCUSSION)
 FRONT = "front"
 HEADERS = ("xkey", "Surrogate-Key")
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from . import durable
+from .keys import EVERY_PAGE
 from .versions import SITE, current, versions
 
 logger = logging.getLogger("newsroom.pagecache")
@@ -118,7 +119,8 @@ def _versions_for(request, names):
     known = state.versions if state is not None else getattr(request, "_page_versions", {})
     if all(name in known for name in names):
         return known
-    current = versions(names)
+    # The versions every page reads come along, so that the next kept part needs no trip.
+    current = versions(tuple(dict.fromkeys((*names, *EVERY_PAGE))))
     if request is not None and state is None:
         request._page_versions = {**known, **current}
     return current

@@ -11,6 +11,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from .durable import cache_usable
+from .keys import EVERY_PAGE
 from .memo import recent_pages
 from .parameters import is_personal, only_cached_parameters
 from .versions import SITE, current
@@ -81,7 +82,7 @@ class PageCacheMiddleware:
             if entry is not None and current(entry["versions"]) == entry["versions"]:
                 recent_pages.put(key, entry)
                 return self._answer(request, entry)
-            request.page_cache = _State(current([SITE]))
+            request.page_cache = _State(current(list(EVERY_PAGE)))
         except Exception:
             logger.warning("The page cache is unreachable; serving from the database.")
             request.page_cache = None
