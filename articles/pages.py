@@ -10,11 +10,13 @@ import operator
 from functools import partial, reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
     Exists,
+    Expression,
     F,
     Func,
     OuterRef,
@@ -502,3 +504,42 @@ def next_public_change(now=None):
         for field in SCHEDULED_MOMENTS
     )
     return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
+
+class _Ids(Expression):
+    """A list of ids as one parameter, an array on PostgreSQL, passed as it is given."""
+
+    output_field = ArrayField(BigIntegerField())
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.ids]
+
+
+def _search_rows(ids, text):
+    """A page of search results: what their teasers show, and their snippets."""
+    page = Article.objects.filter(_EqualsAny(F("pk"), _Ids(ids)))
+    return with_byline_json(with_hero_columns(page.defer(*LISTING_DEFERRED).with_snippets(text)))
+
+
+# The same SQL for every search (the ids are one array), compiled once and prepared.
+_SEARCH_ROWS = CompiledQuery(_search_rows, vendor="postgresql", ids=list, text=str)
+
+
+def search_results(ids, text, request=None):
+    """The articles of these ids (a page of ranked results), in that order, as their
+    teasers show them, with a snippet of their text around the words searched for.
+
+    On PostgreSQL one compiled query reads them with their heroes, bylines and snippets;
+    their sections come from the kept list. Elsewhere the listing's queries do.
+    """
+    if connection.vendor == "postgresql":
+        rows = attach_byline_json(attach_heroes(_SEARCH_ROWS.raw(ids=list(ids), text=text)))
+        with_sections(rows, request)
+    else:
+        rows = Article.objects.filter(pk__in=ids).for_listing().with_snippets(text)
+    by_id = {article.pk: article for article in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]

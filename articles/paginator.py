@@ -106,6 +106,7 @@ class SearchPaginator(Paginator):
     """
 
     def __init__(self, ranked, per_page, *, show):
+        """`show(ids)`: the articles of these ids, in their order, as the page shows them."""
         super().__init__(ranked, per_page)
         self.show = show
 
@@ -123,9 +124,7 @@ class SearchPaginator(Paginator):
             number = max(math.ceil(self.object_list.count() / self.per_page), 1)
             ids, total = self._ranked_ids(number)
         self.__dict__["count"] = total or 0
-        by_id = {article.pk: article for article in self.show(self.object_list.model.objects)
-                 .filter(pk__in=ids)}  # fmt: skip
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return self._get_page(self.show(ids) if ids else [], number, self)
 
     def _ranked_ids(self, number):
         offset = (number - 1) * self.per_page
@@ -168,6 +167,8 @@ class SearchPaginator(Paginator):
             f"matches.{connection.ops.quote_name(column(name))} {'DESC' if descending else 'ASC'}"
             for name, descending in ordering
         )
+        # Planned for each search, not prepared: the plan depends on the words. A generic plan
+        # (the same for any words) took 27 ms for a common query against 10 ms.
         with connection.cursor() as cursor:
             cursor.execute(
                 # OFFSET 0 keeps the matches a subquery of their own: each rank is computed

@@ -12,7 +12,13 @@ from newsroom import pagecache
 
 from . import conf, preview
 from .models import Article, Section, Tag
-from .pages import article_page_context, front_page_stories, public_article, with_sections
+from .pages import (
+    article_page_context,
+    front_page_stories,
+    public_article,
+    search_results,
+    with_sections,
+)
 from .paginator import ListingPaginator, SearchPaginator, require_first_page
 from .sitemaps import news_sitemap_articles, sitemap_index_entries
 
@@ -223,7 +229,7 @@ def search(request):
         paginator = SearchPaginator(
             Article.objects.public().search(query),
             conf.articles_per_page(),
-            show=lambda articles: articles.for_listing().with_snippets(query),
+            show=lambda ids: search_results(ids, query, request),
         )
         page = paginator.get_page(request.GET.get("page"))
         tag_listing(request, None, page)

@@ -29,20 +29,26 @@ _STAND_INS = {
     int: lambda n: -7_340_000_000 - n,
     str: lambda n: f"\x1fstand-in-{n}\x1f",
     datetime.datetime: lambda n: datetime.datetime(1901, 2, 3, 4, 5, 6, n, tzinfo=datetime.UTC),
+    # A list of ids, one parameter whatever its length (an array on PostgreSQL): found again
+    # by identity.
+    list: lambda n: [-7_340_000_000 - n],
 }
 
 
 class CompiledQuery:
     """`build(**values)` -> QuerySet, compiled once per database, run with other values.
 
-    `kinds` names each value's type (int, str or datetime). The QuerySet may filter,
-    annotate, order, slice and defer; it must not select related rows (a raw query maps
-    columns to one model) nor prefetch. Every value must reach the SQL as a parameter:
-    compiling fails loudly if one is missing, or if a value moves into the SQL text.
+    `kinds` names each value's type (int, str, datetime, or list: ids as one parameter).
+    The QuerySet may filter, annotate, order, slice and defer; it must not select related
+    rows (a raw query maps columns to one model) nor prefetch. Every value must reach the
+    SQL as a parameter: compiling fails loudly if one is missing, or if a value moves into
+    the SQL text.
     """
 
-    def __init__(self, build, **kinds):
+    def __init__(self, build, *, vendor=None, **kinds):
+        """`vendor`: the one database vendor the query is written for (e.g. "postgresql")."""
         self.build = build
+        self.vendor = vendor
         self.kinds = kinds
         self._compiled = {}
         self._lock = threading.Lock()
@@ -91,16 +97,21 @@ class CompiledQuery:
         # takes a moment as text): the real value is put in the same form.
         by_form = {}
         for name, value in stand_ins.items():
+            if isinstance(value, list):
+                continue
             by_form[value] = (name, _as_is)
             if isinstance(value, datetime.datetime):
                 by_form[ops.adapt_datetimefield_value(value)] = (
                     name,
                     ops.adapt_datetimefield_value,
                 )
+        lists = {id(value): name for name, value in stand_ins.items() if isinstance(value, list)}
         slots = [
             (index, *by_form[param])
-            for index, param in enumerate(params)
             if _hashable(param) and param in by_form
+            else (index, lists[id(param)], _as_is)
+            for index, param in enumerate(params)
+            if (_hashable(param) and param in by_form) or id(param) in lists
         ]
         missing = set(stand_ins) - {name for _, name, _ in slots}
         if missing:
@@ -116,9 +127,20 @@ _ALL = weakref.WeakSet()
 
 
 def compile_all(using):
-    """Compile every compiled query made so far for this database (newsroom/warmup.py)."""
+    """Compile every compiled query made so far for this database (newsroom/warmup.py).
+
+    Each is tried; the first error, if any, is raised once all were.
+    """
+    vendor = connections[using].vendor
+    errors = []
     for query in list(_ALL):
-        query.compile(using)
+        if query.vendor in (None, vendor):
+            try:
+                query.compile(using)
+            except Exception as error:
+                errors.append(error)
+    if errors:
+        raise errors[0]
 
 
 class _PreparedRawQuery(RawQuery):
@@ -136,13 +158,17 @@ class _PreparedRawQuery(RawQuery):
         connection = connections[self.using]
         if connection.vendor != "postgresql":
             return super()._execute_query()
-        # Django's cursor (its health check, query logging and error wrapping) around a
-        # server-side binding cursor of the same connection.
-        self.cursor = connection.cursor()
-        client_cursor = self.cursor.cursor
-        self.cursor.cursor = _server_binding_cursor(connection)
-        client_cursor.close()
+        self.cursor = _binding_on_server(connection, connection.cursor())
         self.cursor.execute(self.sql, self.params)
+
+
+def _binding_on_server(connection, cursor):
+    """Django's cursor (its health check, query logging and error wrapping) around a
+    server-side binding cursor of the same connection."""
+    client_cursor = cursor.cursor
+    cursor.cursor = _server_binding_cursor(connection)
+    client_cursor.close()
+    return cursor
 
 
 def _server_binding_cursor(connection):

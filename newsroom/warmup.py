@@ -63,8 +63,9 @@ def warm_up():
     for alias in connections:
         try:
             compile_all(using=alias)
-        except Exception:
-            logger.warning("The database %s did not answer while the process started.", alias)
+        except Exception as error:
+            # Left to the first request, which compiles what is missing (or fails visibly).
+            logger.warning("The queries for the database %s were not compiled: %s", alias, error)
     connections.close_all()
     translation.deactivate()
     # What the process holds now stays for its whole life: the garbage collector's full

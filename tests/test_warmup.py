@@ -28,7 +28,12 @@ def test_the_reader_templates_and_queries_are_ready_and_no_connection_is_left_op
     assert {pages._PUBLIC_BY_SLUG, pages._RELATED_CANDIDATES, thread._APPROVED_THREAD} <= set(
         queries
     )
-    assert all(set(connections) <= set(query._compiled) for query in queries)
+    vendor = connections["default"].vendor
+    assert all(
+        set(connections) <= set(query._compiled)
+        for query in queries
+        if query.vendor in (None, vendor)
+    )
     cached = engines["django"].engine.template_loaders[0].get_template_cache
     names = reader_templates()
     assert {"base.html", "articles/article_detail.html", "comments/section.html"} <= set(names)
@@ -52,4 +57,4 @@ def test_a_database_that_does_not_answer_yet_does_not_stop_the_process(
 
     monkeypatch.setattr(compiled.CompiledQuery, "compile", lambda self, using: refuse(using))
     warm_up()
-    assert "did not answer while the process started" in caplog.text
+    assert "were not compiled: the database is starting" in caplog.text

@@ -237,3 +237,31 @@ def test_search_pages_keep_the_query_in_their_links(client, settings):
     content = search(client, "zeppelin & co")
     assert "2 results for <strong>zeppelin &amp; co</strong>" in content
     assert 'href="?q=zeppelin%20%26%20co&amp;page=2"' in content
+
+
+def test_a_page_of_results_shows_what_the_listing_shows_in_the_ranked_order():
+    from articles.models import Article
+    from articles.pages import search_results
+    from tests.factories import AuthorFactory
+
+    stories = [
+        make_article(
+            headline=f"Harbour story {n}",
+            body="<p>The harbour board met again.</p>",
+            authors=AuthorFactory.create_batch(n % 3),
+        )
+        for n in range(5)
+    ]
+    ids = [stories[3].pk, stories[0].pk, stories[4].pk, 999_999]  # one that does not exist
+    shown = search_results(ids, "harbour")
+    assert [story.pk for story in shown] == ids[:3]
+    listed = {a.pk: a for a in Article.objects.filter(pk__in=ids).for_listing()}
+    for story in shown:
+        expected = listed[story.pk]
+        assert story.headline == expected.headline and story.section == expected.section
+        assert [(a.pk, a.name) for a in story.byline_authors] == [
+            (a.pk, a.name) for a in expected.byline_authors
+        ]
+        assert story.get_absolute_url() == expected.get_absolute_url()
+        if ON_POSTGRESQL:
+            assert "harbour" in story.snippet.lower()
