@@ -2,17 +2,21 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
-from django.db.models import F, Max
+from django.db import connection
+from django.db.models import F, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
 
 from authors.models import Author
 
-from .models import Article, Byline, Section
+from .models import Article, Byline, Section, Tag
+from .teasers import local_times
 
 NEWS_SITEMAP_WINDOW = datetime.timedelta(hours=48)
 # Google News reads at most 1,000 URLs from a news sitemap.
@@ -147,12 +151,106 @@ SITEMAPS = {
 
 
 def news_sitemap_articles():
-    """Stories first published in the last 48 hours, for the news sitemap."""
+    """Stories first published in the last 48 hours, for the news sitemap.
+
+    Each with `tag_names`, its tags' names in order: on PostgreSQL in its own row (a
+    thousand stories' tags as model instances cost a third of the page), elsewhere from a
+    prefetch.
+    """
     since = timezone.now() - NEWS_SITEMAP_WINDOW
-    return (
+    stories = (
         Article.objects.public()
         .filter(first_published_at__gte=since)
         .order_by("-first_published_at")
         .only("headline", "slug", "first_published_at", "published_at", "created")
-        .prefetch_related("tags")[:NEWS_SITEMAP_LIMIT]
+    )
+    if connection.vendor == "postgresql":
+        names = Tag.objects.filter(articles=OuterRef("pk")).order_by(*Tag._meta.ordering)
+        return stories.annotate(tag_names=ArraySubquery(names.values("name")))[:NEWS_SITEMAP_LIMIT]
+    stories = list(stories.prefetch_related("tags")[:NEWS_SITEMAP_LIMIT])
+    for story in stories:
+        story.tag_names = [tag.name for tag in story.tags.all()]
+    return stories
+
+
+# The XML, written here ------------------------------------------------------------------
+#
+# A sitemap page lists a thousand addresses and the news sitemap up to a thousand stories;
+# through the template language each address cost some fifty microseconds (lookups, filters,
+# escapes, spaceless), most of a page that took 55 ms at a million articles. The markup is
+# small and fixed, so it is written here, every value escaped, as the templates wrote it:
+# Django's sitemap.xml and the news sitemap's template before it, byte for byte.
+
+_URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n{}\n</urlset>\n'
+)
+
+
+def urlset_xml(urls):
+    """A sitemap page of Sitemap.get_urls()'s entries (what Django's sitemap.xml makes)."""
+    parts = []
+    for url in urls:
+        part = f"<url><loc>{escape(url['location'])}</loc>"
+        if url["lastmod"]:
+            part += f"<lastmod>{_day(url['lastmod'])}</lastmod>"
+        if url["changefreq"]:
+            part += f"<changefreq>{escape(url['changefreq'])}</changefreq>"
+        if url["priority"]:
+            part += f"<priority>{escape(url['priority'])}</priority>"
+        for alternate in url["alternates"]:
+            part += (
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+                f'href="{escape(alternate["location"])}"/>'
+            )
+        parts.append(part + "</url>")
+    return _URLSET.format("".join(parts))
+
+
+def _day(moment):
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d")
+
+
+_NEWS_ITEM = """
+  <url>
+    <loc>{}{}</loc>
+    <news:news>
+      <news:publication>
+        <news:name>{}</news:name>
+        <news:language>en</news:language>
+      </news:publication>
+      <news:publication_date>{}</news:publication_date>
+      <news:title>{}</news:title>{}
+    </news:news>
+  </url>"""
+
+
+def news_sitemap_xml(articles):
+    """The news sitemap of news_sitemap_articles()."""
+    site_url, site_name = escape(settings.SITE_URL), escape(settings.SITE_NAME)
+    items = []
+    for article in articles:
+        names = article.tag_names
+        keywords = (
+            f"\n      <news:keywords>{escape(', '.join(names))}</news:keywords>" if names else ""
+        )
+        items.append(
+            _NEWS_ITEM.format(
+                site_url,
+                escape(article.get_absolute_url()),
+                site_name,
+                escape(local_times(article.first_published_at, "")[0]),
+                escape(article.headline),
+                keywords,
+            )
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        + "".join(items)
+        + "\n</urlset>\n"
     )

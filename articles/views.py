@@ -1,10 +1,12 @@
 import datetime
 
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, Min
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from authors.models import Author
@@ -20,7 +22,13 @@ from .pages import (
     with_sections,
 )
 from .paginator import ListingPaginator, SearchPaginator, require_first_page
-from .sitemaps import news_sitemap_articles, sitemap_index_entries
+from .sitemaps import (
+    SITEMAPS,
+    news_sitemap_articles,
+    news_sitemap_xml,
+    sitemap_index_entries,
+    urlset_xml,
+)
 
 FRONT_PAGE_TOP_STORIES = 4
 FRONT_PAGE_LATEST = 10
@@ -255,11 +263,31 @@ def sitemap_index(request):
 
 @require_safe
 @pagecache.public_page
+def sitemap_section(request, section):
+    """A page of one of the sitemaps the index lists: Django's sitemap view, its XML written
+    in Python (articles.sitemaps.urlset_xml)."""
+    sitemap_class = SITEMAPS.get(section)
+    if sitemap_class is None:
+        raise Http404(f"No sitemap available for section: {section!r}")
+    page = request.GET.get("p", 1)
+    sitemap = sitemap_class()
+    try:
+        urls = sitemap.get_urls(page=page, protocol=request.scheme)
+    except EmptyPage:
+        raise Http404(f"Page {page} empty") from None
+    except PageNotAnInteger:
+        raise Http404(f"No page '{page}'") from None
+    lastmod = getattr(sitemap, "latest_lastmod", None)
+    # As Django's view: with every entry's last change known, conditional requests get 304.
+    headers = {"Last-Modified": http_date(lastmod.timestamp())} if lastmod else None
+    return HttpResponse(urlset_xml(urls), content_type="application/xml", headers=headers)
+
+
+@require_safe
+@pagecache.public_page
 def news_sitemap(request):
-    return render(
-        request,
-        "articles/news_sitemap.xml",
-        {"articles": news_sitemap_articles()},
+    return HttpResponse(
+        news_sitemap_xml(news_sitemap_articles()),
         content_type="application/xml; charset=utf-8",
     )
 

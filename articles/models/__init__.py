@@ -15,7 +15,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -23,25 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import pagecache, sanitize
 
 from .. import conf
+from .addresses import kept_url, story_address
 from .body_images import BodyImage, BodyPictures
 
 SEARCH_CONFIG = "english"
-
-
-def kept_url(instance, inputs, address):
-    """address() (a reverse()), kept on the instance while its inputs stay the same.
-
-    The stories and sections a page keeps between renders (the front page's, the
-    navigation's) are the same instances on every render; their addresses are worked out
-    once rather than on every render. `inputs` are the fields the address is made from; the
-    URL prefix and the time zone (a date in the address is a local date) are part of the key.
-    """
-    key = (get_script_prefix(), timezone.get_current_timezone_name(), *inputs)
-    kept = instance.__dict__.get("_kept_url")
-    if kept is None or kept[0] != key:
-        kept = (key, address())
-        instance.__dict__["_kept_url"] = kept
-    return kept[1]
 
 
 class Section(models.Model):
@@ -387,14 +372,9 @@ class Article(BodyPictures, models.Model):
     def get_absolute_url(self):
         moment = self.first_published_at or self.published_at or self.created
 
-        def address():
-            when = self.publication_date
-            return reverse(
-                "articles:detail",
-                kwargs={"year": when.year, "month": when.month, "day": when.day, "slug": self.slug},
-            )
-
-        return kept_url(self, (moment, self.slug), address)
+        return kept_url(
+            self, (moment, self.slug), lambda: story_address(self.publication_date, self.slug)
+        )
 
     def derive_fields(self):
         """Settle what save() stores besides the fields as typed.

@@ -242,8 +242,9 @@ def test_feed_cost(assert_same_cost, url, queries):
         ("/sitemap-articles.xml", 1),
         # The count, the page of authors: guards a query per author for their bylines.
         ("/sitemap-authors.xml", 2),
-        # The articles, their tags: guards a query per article for its keywords.
-        ("/news-sitemap.xml", 2),
+        # The articles, their tags (in the same rows on PostgreSQL): guards a query per
+        # article for its keywords.
+        ("/news-sitemap.xml", 1 if connection.vendor == "postgresql" else 2),
     ],
 )
 def test_sitemap_cost(assert_same_cost, newsroom, url, queries):
