@@ -10,13 +10,11 @@ import operator
 from functools import partial, reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
     Exists,
-    Expression,
     F,
     Func,
     OuterRef,
@@ -28,7 +26,7 @@ from django.utils import timezone
 
 from authors.models import Author
 from newsroom import pagecache
-from newsroom.compiled import CompiledQuery
+from newsroom.compiled import CompiledQuery, IdList
 from newsroom.media.models import Image
 
 from .article_html import article_html, meta_html
@@ -506,22 +504,9 @@ def next_public_change(now=None):
     return min((moment for moment in moments if moment is not None and moment > now), default=None)
 
 
-class _Ids(Expression):
-    """A list of ids as one parameter, an array on PostgreSQL, passed as it is given."""
-
-    output_field = ArrayField(BigIntegerField())
-
-    def __init__(self, ids):
-        super().__init__()
-        self.ids = ids
-
-    def as_sql(self, compiler, connection):
-        return "%s", [self.ids]
-
-
 def _search_rows(ids, text):
     """A page of search results: what their teasers show, and their snippets."""
-    page = Article.objects.filter(_EqualsAny(F("pk"), _Ids(ids)))
+    page = Article.objects.filter(pk__in=IdList(ids))
     return with_byline_json(with_hero_columns(page.defer(*LISTING_DEFERRED).with_snippets(text)))
 
 

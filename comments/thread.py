@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from newsroom import pagecache
-from newsroom.compiled import CompiledQuery
+from newsroom.compiled import CompiledQuery, IdList
 from newsroom.sanitize import format_escaped
 
 from .conf import conf
@@ -149,11 +149,27 @@ KEPT_PAGES = 100
 
 
 # Read again after every change of one of the article's comments: compiled once
-# (newsroom/compiled.py).
-_APPROVED_THREAD = CompiledQuery(
-    lambda article_pk: Comment.objects.filter(article=article_pk).approved().for_thread(),
+# (newsroom/compiled.py). The outline of the whole thread, then the comments of the page.
+_THREAD_OUTLINE = CompiledQuery(
+    lambda article_pk: (
+        Comment.objects.filter(article=article_pk)
+        .approved()
+        .order_by("created_at", "pk")
+        .values_list("pk", "parent_id", "author_name")
+    ),
     article_pk=int,
 )
+_THREAD_PAGE = CompiledQuery(
+    lambda ids: Comment.objects.filter(pk__in=IdList(ids)).approved().for_thread(), ids=list
+)
+
+
+class _Outline(NamedTuple):
+    """A comment as the outline of its thread has it: enough to nest and page it."""
+
+    pk: int
+    parent_id: int | None
+    author_name: str
 
 
 def public_thread(article, *, discussion, page_number, is_open, site_name, request=None):
@@ -165,8 +181,19 @@ def public_thread(article, *, discussion, page_number, is_open, site_name, reque
     page_key = _page_key(page_number)
 
     def compute():
-        comments = _APPROVED_THREAD.raw(article_pk=article.pk)
-        thread = build_thread(comments, discussion=discussion, page_number=page_number)
+        # The outline (id, parent, name) of every approved comment nests and pages them;
+        # only the page's comments are read whole. A thousand comments as whole rows and
+        # model instances made the first render of a busy article slow, for some fifty
+        # comments shown.
+        outline = [_Outline(*row) for row in _THREAD_OUTLINE.rows(article_pk=article.pk)]
+        thread = build_thread(outline, discussion=discussion, page_number=page_number)
+        shown = [entry.comment.pk for entry in thread.entries]
+        whole = {c.pk: c for c in _THREAD_PAGE.raw(ids=shown)} if shown else {}
+        # A comment withdrawn between the two reads moved the thread's version: the next
+        # request renders it again; this one leaves it out.
+        thread.entries = [entry for entry in thread.entries if entry.comment.pk in whole]
+        for entry in thread.entries:
+            entry.comment = whole[entry.comment.pk]
         set_report_urls(thread)
         html = render_entries(thread.entries, is_open=is_open, site_name=site_name)
         return KeptThread.of(thread), html

@@ -16,10 +16,12 @@ DATABASE_PREPARED_STATEMENTS=false (docs/configuration.md).
 """
 
 import datetime
+import json
 import threading
 import weakref
 
 from django.db import connections, router
+from django.db.models import BigIntegerField, Expression
 from django.db.models.query import RawQuerySet
 from django.db.models.sql.query import RawQuery
 
@@ -59,13 +61,25 @@ class CompiledQuery:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"Expected the values {sorted(self.kinds)}, got {sorted(values)}.")
         model = self._model()
+        query = self._query(model, values)
+        return RawQuerySet(
+            query.sql, model=model, query=query, params=query.params, using=query.using
+        )
+
+    def rows(self, **values):
+        """The rows as tuples, in the order of the SELECT (a values_list() QuerySet's), with
+        no model instance made: for many small rows whose columns need no conversion."""
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"Expected the values {sorted(self.kinds)}, got {sorted(values)}.")
+        return list(self._query(self._model(), values))
+
+    def _query(self, model, values):
         using = router.db_for_read(model)
         sql, params, slots = self._compiled.get(using) or self.compile(using)
         params = list(params)
         for index, name, adapt in slots:
             params[index] = adapt(values[name])
-        query = _PreparedRawQuery(sql, using, params=params)
-        return RawQuerySet(sql, model=model, query=query, params=params, using=using)
+        return _PreparedRawQuery(sql, using, params=params)
 
     def compile(self, using):
         """The SQL for this database, compiled now if it was not yet."""
@@ -106,10 +120,12 @@ class CompiledQuery:
                     ops.adapt_datetimefield_value,
                 )
         lists = {id(value): name for name, value in stand_ins.items() if isinstance(value, list)}
+        # A list is an array on PostgreSQL, JSON elsewhere (IdList).
+        as_list = _as_is if connections[using].vendor == "postgresql" else _as_json
         slots = [
             (index, *by_form[param])
             if _hashable(param) and param in by_form
-            else (index, lists[id(param)], _as_is)
+            else (index, lists[id(param)], as_list)
             for index, param in enumerate(params)
             if (_hashable(param) and param in by_form) or id(param) in lists
         ]
@@ -120,6 +136,27 @@ class CompiledQuery:
             if isinstance(value, (int, str)) and str(value) in sql:
                 raise ValueError(f"The value {name!r} is written into the SQL itself.")
         return sql, tuple(params), slots
+
+
+class IdList(Expression):
+    """A list of ids as one parameter, for filter(pk__in=IdList(ids)) in a compiled query
+    (a `list` value): the SQL is the same however many ids a call gives. An array on
+    PostgreSQL, a JSON array elsewhere (SQLite's json_each)."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor == "postgresql":
+            return "(SELECT unnest(%s::bigint[]))", [self.ids]
+        return "(SELECT value FROM json_each(%s))", [self.ids]
+
+
+def _as_json(value):
+    return json.dumps(value)
 
 
 # Every compiled query of the process, for compile_all().

@@ -25,7 +25,7 @@ def test_the_reader_templates_and_queries_are_ready_and_no_connection_is_left_op
         warm_up()
     # Compiled for every database, without a query having been run.
     queries = list(compiled._ALL)
-    assert {pages._PUBLIC_BY_SLUG, pages._RELATED_CANDIDATES, thread._APPROVED_THREAD} <= set(
+    assert {pages._PUBLIC_BY_SLUG, pages._RELATED_CANDIDATES, thread._THREAD_OUTLINE} <= set(
         queries
     )
     vendor = connections["default"].vendor

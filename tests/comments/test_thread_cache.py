@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
-from comments.thread import _APPROVED_THREAD
+from comments.thread import _THREAD_OUTLINE, _THREAD_PAGE
 from newsroom import pagecache
 from tests.comments.conftest import field_value
 from tests.factories import ArticleFactory, CommentFactory
@@ -45,7 +45,8 @@ def test_a_kept_thread_is_read_without_asking_for_its_comments(
 ):
     CommentFactory(article=article)
     url = article.get_absolute_url()
-    assert len(thread_queries(client, url)) == 1
+    # Its outline and its page's comments.
+    assert len(thread_queries(client, url)) == 2
     assert thread_queries(client, url) == []
     # A change elsewhere on the site leaves the thread as it is.
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,19 +110,25 @@ def test_any_comment_page_asked_for_is_answered(client, article, cpage):
     assert "3 comments" in html
 
 
-def test_the_compiled_thread_query_reads_what_the_queryset_reads(django_assert_num_queries):
-    """The approved comments of one article, oldest first, without private columns."""
+def test_the_compiled_thread_queries_read_what_the_querysets_read(django_assert_num_queries):
+    """The outline of one article's approved comments, oldest first, then whole comments of
+    a page of it, in one query each, without private columns."""
     article, other = ArticleFactory(), ArticleFactory()
     first = CommentFactory(article=article)
     CommentFactory(article=article, parent=first)
-    CommentFactory(article=article, pending=True)
-    CommentFactory(article=other)
+    pending = CommentFactory(article=article, pending=True)
+    elsewhere = CommentFactory(article=other)
     CommentFactory(article=article)
     expected = list(Comment.objects.filter(article=article).approved().for_thread())
     with django_assert_num_queries(1):
-        found = list(_APPROVED_THREAD.raw(article_pk=article.pk))
-    assert [c.pk for c in found] == [c.pk for c in expected] and len(found) == 3
-    assert [(c.parent_id, c.rendered_body) for c in found] == [
+        outline = _THREAD_OUTLINE.rows(article_pk=article.pk)
+    assert outline == [(c.pk, c.parent_id, c.author_name) for c in expected]
+    asked = [c.pk for c in expected] + [pending.pk, elsewhere.pk]
+    with django_assert_num_queries(1):
+        found = {c.pk: c for c in _THREAD_PAGE.raw(ids=asked)}
+    # Only approved comments, whoever asks for others.
+    assert set(found) == {c.pk for c in expected} | {elsewhere.pk}
+    assert [(found[c.pk].parent_id, found[c.pk].rendered_body) for c in expected] == [
         (c.parent_id, c.rendered_body) for c in expected
     ]
-    assert found[0].get_deferred_fields() >= {"author_email", "ip_address", "user_agent"}
+    assert found[first.pk].get_deferred_fields() >= {"author_email", "ip_address", "user_agent"}
