@@ -103,6 +103,7 @@ class CompiledQuery:
     def _compile(self, using):
         stand_ins = self._stand_ins()
         queryset = self.build(**stand_ins)
+        self._model_class = queryset.model
         if queryset.query.select_related or queryset._prefetch_related_lookups:
             raise ValueError("A compiled query maps one model: no select_related, no prefetch.")
         sql, params = queryset.query.get_compiler(using=using).as_sql()
