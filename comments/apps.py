@@ -7,9 +7,10 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from articles.wordpress import register_batch_handler
-        from newsroom import pagecache
+        from newsroom import pagecache, warmup
 
         from . import signals, wordpress
+        from .forms import blank_form_html
 
         signals.connect()
         register_batch_handler(wordpress.import_comments)
@@ -19,3 +20,6 @@ class CommentsConfig(AppConfig):
         pagecache.register_parameters(
             cached=("cpage", "replyto"), private=("pending", "posted", "refused")
         )
+        # The comment form's markup, the same on every article page, rendered once per
+        # process before its first reader (with crispy's and the widgets' templates).
+        warmup.register(blank_form_html)

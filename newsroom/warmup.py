@@ -2,13 +2,13 @@
 
 The first request a process serves paid for everything done once per process: the Redis
 client's import and connection, the reader templates read and compiled, the template tag
-libraries imported, the comment form's markup, the reader pages' queries compiled to SQL,
-the URL patterns and the translations loaded. Through gunicorn at a million articles, a
-worker's first article took 55 ms against 15 ms for the next (24 ms with this warm-up: a
-new database connection and its first plans remain), and with every worker of every app
-server paying it after each deploy, it was among the slowest of a big site's article views.
-`newsroom/wsgi.py` calls `warm_up()` once per process, as gunicorn or any WSGI server
-imports the application.
+libraries imported, what the apps render once (`register`: the comment form's markup), the
+reader pages' queries compiled to SQL, the URL patterns and the translations loaded.
+Through gunicorn at a million articles, a worker's first article took 55 ms against 15 ms
+for the next (24 ms with this warm-up: a new database connection and its first plans
+remain), and with every worker of every app server paying it after each deploy, it was
+among the slowest of a big site's article views. `newsroom/wsgi.py` calls `warm_up()` once
+per process, as gunicorn or any WSGI server imports the application.
 
 Nothing here writes anything, and nothing stops the process from starting: a database or
 a cache that does not answer yet is logged and left to the first request, as before. The
@@ -36,6 +36,15 @@ READER_TEMPLATE_FOLDERS = ("articles", "comments", "includes")
 READER_TEMPLATES = ("base.html", "404.html")
 
 
+_steps = []
+
+
+def register(function):
+    """An app's one-time work for a new process, such as markup it renders once and keeps;
+    called from its AppConfig.ready(). It must write nothing."""
+    _steps.append(function)
+
+
 def reader_templates():
     root = Path(settings.BASE_DIR) / "templates"
     names = list(READER_TEMPLATES)
@@ -60,14 +69,12 @@ def warm_up():
         cache.get("warm-up")
     except Exception:
         logger.warning("The cache did not answer while the process started.")
-    # The comment form's markup, the same on every article page, is rendered once per
-    # process (with crispy's and the widgets' templates, which are not ours).
-    from comments.forms import blank_form_html
-
-    try:
-        blank_form_html()
-    except Exception as error:
-        logger.warning("The comment form was not rendered: %s", error)
+    # The apps' own one-time work (register()).
+    for step in list(_steps):
+        try:
+            step()
+        except Exception as error:
+            logger.warning("%s was not done while the process started: %s", step.__name__, error)
     from newsroom.compiled import compile_all
 
     for alias in connections:
