@@ -126,10 +126,7 @@ def front_page_stories(request=None, *, top_size, latest_size):
         )
     now = timezone.now()
     stories = with_sections(attach_heroes(queries[0].raw(now=now)), request)
-    if connection.vendor == "postgresql":
-        attach_byline_json(stories)
-    elif stories:
-        attach_bylines(stories, queries[1].raw(now=now))
+    attach_teaser_bylines(stories, queries[1], now=now)
     featured = [story for story in stories if story.is_featured][:top_size]
     chosen = {story.pk for story in featured}
     lead_and_rest = featured + [story for story in stories if story.pk not in chosen]
@@ -362,6 +359,16 @@ def attach_byline_json(stories):
     return stories
 
 
+def attach_teaser_bylines(stories, bylines_query, **values):
+    """Give the stories of a with_byline_json() query their bylines: from their own rows on
+    PostgreSQL, from `bylines_query` (compiled byline_authors() of the same stories, run
+    with `values`) elsewhere."""
+    if connection.vendor == "postgresql":
+        attach_byline_json(stories)
+    elif stories:
+        attach_bylines(stories, bylines_query.raw(**values))
+
+
 def _set_prefetched(instance, name, objects):
     """instance.<name>.all() is these objects from now on, as after a prefetch."""
     queryset = getattr(instance, name).get_queryset()
@@ -463,10 +470,7 @@ def related_stories(article, request=None):
             if story.pk != article.pk and story.pk not in chosen and kind(story)
         ][: size - len(stories)]
     with_sections(stories, request)
-    if connection.vendor == "postgresql":
-        attach_byline_json(stories)
-    elif stories:
-        attach_bylines(stories, _RELATED_BYLINES.raw(**values))
+    attach_teaser_bylines(stories, _RELATED_BYLINES, **values)
     return stories
 
 

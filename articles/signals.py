@@ -16,7 +16,7 @@ def site_changed(sender, **kwargs):
 
 def sections_changed(sender, **kwargs):
     # The navigation and the front page's rails list the sections, kept apart (all_sections).
-    pagecache.touch(pagecache.SITE, pagecache.SECTIONS)
+    pagecache.touch(pagecache.SECTIONS)
 
 
 def connect():

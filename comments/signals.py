@@ -14,7 +14,7 @@ def comment_changed(sender, instance, **kwargs):
 
 def discussion_changed(sender, **kwargs):
     # Open/closed and thread settings shape every article page.
-    pagecache.touch(pagecache.SITE, pagecache.DISCUSSION)
+    pagecache.touch(pagecache.DISCUSSION)
 
 
 def connect():

@@ -58,8 +58,6 @@ class CompiledQuery:
 
     def raw(self, **values):
         """The rows, as a RawQuerySet of the QuerySet's model (instances, annotations)."""
-        if values.keys() != self.kinds.keys():
-            raise TypeError(f"Expected the values {sorted(self.kinds)}, got {sorted(values)}.")
         model = self._model()
         query = self._query(model, values)
         return RawQuerySet(
@@ -69,11 +67,11 @@ class CompiledQuery:
     def rows(self, **values):
         """The rows as tuples, in the order of the SELECT (a values_list() QuerySet's), with
         no model instance made: for many small rows whose columns need no conversion."""
-        if values.keys() != self.kinds.keys():
-            raise TypeError(f"Expected the values {sorted(self.kinds)}, got {sorted(values)}.")
         return list(self._query(self._model(), values))
 
     def _query(self, model, values):
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"Expected the values {sorted(self.kinds)}, got {sorted(values)}.")
         using = router.db_for_read(model)
         sql, params, slots = self._compiled.get(using) or self.compile(using)
         params = list(params)
@@ -122,7 +120,7 @@ class CompiledQuery:
                 )
         lists = {id(value): name for name, value in stand_ins.items() if isinstance(value, list)}
         # A list is an array on PostgreSQL, JSON elsewhere (IdList).
-        as_list = _as_is if connections[using].vendor == "postgresql" else _as_json
+        as_list = _as_is if connections[using].vendor == "postgresql" else json.dumps
         slots = [
             (index, *by_form[param])
             if _hashable(param) and param in by_form
@@ -154,10 +152,6 @@ class IdList(Expression):
         if connection.vendor == "postgresql":
             return "(SELECT unnest(%s::bigint[]))", [self.ids]
         return "(SELECT value FROM json_each(%s))", [self.ids]
-
-
-def _as_json(value):
-    return json.dumps(value)
 
 
 # Every compiled query of the process, for compile_all().
@@ -196,17 +190,12 @@ class _PreparedRawQuery(RawQuery):
         connection = connections[self.using]
         if connection.vendor != "postgresql":
             return super()._execute_query()
-        self.cursor = _binding_on_server(connection, connection.cursor())
+        # Django's cursor (its health check, query logging and error wrapping) around a
+        # server-side binding cursor of the same connection.
+        self.cursor = connection.cursor()
+        self.cursor.cursor.close()
+        self.cursor.cursor = _server_binding_cursor(connection)
         self.cursor.execute(self.sql, self.params)
-
-
-def _binding_on_server(connection, cursor):
-    """Django's cursor (its health check, query logging and error wrapping) around a
-    server-side binding cursor of the same connection."""
-    client_cursor = cursor.cursor
-    cursor.cursor = _server_binding_cursor(connection)
-    client_cursor.close()
-    return cursor
 
 
 def _server_binding_cursor(connection):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Section
 from comments.models import DiscussionSettings
-from comments.thread import KeptThread, ReplyTarget, public_thread
+from comments.thread import KeptThread, public_thread
 from newsroom import pagecache
 from tests.factories import ArticleFactory, CommentFactory, SectionFactory
 
@@ -70,7 +70,18 @@ def test_a_kept_thread_holds_numbers_and_names_not_comments(rf):
     )
     assert isinstance(thread, KeptThread)
     assert thread.count == 2 and thread.page.number == 1 and not thread.page.has_next()
-    assert thread.by_id[first.pk] == ReplyTarget(first.pk, "Ada Reader")
+    assert (thread.by_id[first.pk].pk, thread.by_id[first.pk].author_name) == (
+        first.pk,
+        "Ada Reader",
+    )
     assert "Bo Reader" in html
     kept = pickle.dumps(thread)
     assert b"comments.models" not in kept and b"Comment" not in kept
+
+
+@pytest.mark.parametrize("name", [pagecache.SECTIONS, pagecache.DISCUSSION])
+def test_a_change_kept_apart_moves_the_sites_version_too(commit, name):
+    from newsroom.pagecache.models import Invalidation
+
+    commit(pagecache.touch, name)
+    assert Invalidation.objects.latest("pk").names.split() == [pagecache.SITE, name]

@@ -11,13 +11,15 @@ every change that moves a version purges exactly the pages that show it.
 
 SITE = "site"
 # Parts of every page that change far less often than the site's stories: the sections of
-# the navigation and the discussion settings. A change of one moves the site's version too;
-# what is kept of them alone (the list of sections, the settings) depends on theirs only, so
-# a page rendered again after a story changed does not read them again.
+# the navigation and the discussion settings. touch() moves the site's version with either
+# (so the site's is never older than theirs); what is kept of them alone (the list of
+# sections, the settings) depends on theirs only, so a page rendered again after a story
+# changed does not read them again.
 SECTIONS = "sections"
 DISCUSSION = "discussion"
+WITH_SITE = (SECTIONS, DISCUSSION)
 # The versions every reader page reads, in one round trip.
-EVERY_PAGE = (SITE, SECTIONS, DISCUSSION)
+EVERY_PAGE = (SITE, *WITH_SITE)
 FRONT = "front"
 HEADERS = ("xkey", "Surrogate-Key")
 

@@ -10,14 +10,12 @@ import time
 from django.core.cache import cache
 
 from . import durable
-from .keys import DISCUSSION, SECTIONS, SITE, surrogate_key
+from .keys import SITE, WITH_SITE, surrogate_key
 from .purge import purge
 
 logger = logging.getLogger("newsroom.pagecache")
 
 _PREFIX = "pagecache:v:"
-# Versions whose every change moves the site's version as well (keys.EVERY_PAGE).
-_WITH_SITE = (SECTIONS, DISCUSSION)
 
 
 def article(pk) -> str:
@@ -32,6 +30,9 @@ def touch(*names: str) -> None:
     it later (``durable``).
     """
     names = tuple(dict.fromkeys(names))
+    if any(name in WITH_SITE for name in names):
+        # What is kept apart from the site's version still shows on its pages.
+        names = tuple(dict.fromkeys((SITE, *names)))
     if names:
         durable.record(names)
 
@@ -71,13 +72,13 @@ def versions(names) -> dict[str, int]:
     keys = {_PREFIX + name: name for name in names}
     found = cache.get_many(list(keys))
     missing = {key: _now_us() for key in keys if key not in found}
-    if any(keys[key] in _WITH_SITE for key in missing):
-        # Every change of these moves the site's version too, so the site's version is never
-        # older than theirs: starting there keeps what was kept under it, and does not make
-        # pages look changed a moment ago (newsroom/db_router.py).
+    if any(keys[key] in WITH_SITE for key in missing):
+        # touch() moves the site's version with these, so the site's is never older than
+        # theirs: starting there keeps what was kept under it, and does not make pages look
+        # changed a moment ago (newsroom/db_router.py).
         site = found.get(_PREFIX + SITE) or cache.get(_PREFIX + SITE)
         if site is not None:
-            missing.update({key: site for key in missing if keys[key] in _WITH_SITE})
+            missing.update({key: site for key in missing if keys[key] in WITH_SITE})
     if missing:
         # add() keeps a value another server wrote in the meantime; read back what stuck.
         for key, value in missing.items():
