@@ -103,6 +103,9 @@ def test_an_approved_comment_no_longer_shows_as_waiting(page, story, settings):
     url = story.get_absolute_url()
     page.goto(url)
     comment = post(page)
+    # The page the post lands on asks /comments/mine/ too; its answer must not be taken for
+    # the return visit's, which is the one that finds the comment approved.
+    page.wait_for_load_state("networkidle")
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
     with page.expect_response("**/comments/mine/**"):
         come_back(page, url)
