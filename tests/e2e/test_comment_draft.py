@@ -65,7 +65,10 @@ def test_a_draft_comes_back_after_a_503_and_is_cleared_once_posted(page, story):
 def test_a_refused_post_keeps_the_draft(page, story):
     url = story.get_absolute_url()
     page.goto(url)
-    type_comment(page)
+    # Typing asks for a fresh token, which must be in the form before it is tampered with.
+    with page.expect_response("**/comments/token/**") as answer:
+        type_comment(page)
+    expect(page.locator("input[name=token]")).to_have_value(answer.value.json()["token"])
     # The server refuses it: the form's signed token was tampered with.
     page.locator("input[name=token]").evaluate("el => { el.value = 'tampered'; }")
     page.get_by_role("button", name="Post comment").click()
