@@ -4,6 +4,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -281,3 +282,18 @@ def blank_form_html():
     if html is None:
         html = _blank_forms[key] = render_crispy_form(CommentForm())
     return html
+
+
+def blank_hidden_fields(*, token, parent=None):
+    """The blank form's "parent" and "token" inputs, as the form's own widgets write them.
+
+    A reader page needs no form object for a blank form: its markup is kept
+    (blank_form_html), and only these two inputs change from one page to the next.
+    """
+    value = format_html(' value="{}"', parent) if parent is not None else ""
+    return format_html(
+        '<input type="hidden" name="parent"{} id="id_parent">'
+        '<input type="hidden" name="token" value="{}" id="id_token">',
+        value,
+        token,
+    )

@@ -4,7 +4,7 @@ from django.utils import timezone
 from .. import links, moderation, refused
 from ..abuse import HONEYPOT_FIELD, make_form_token
 from ..conf import conf
-from ..forms import CommentForm, blank_form_html
+from ..forms import blank_form_html, blank_hidden_fields
 from ..models import Comment, DiscussionSettings
 from ..thread import (
     build_thread,
@@ -86,15 +86,20 @@ def comment_section(context, article):
             # comments.middleware gives the page the refusal's status (and Retry-After).
             request.comment_refusal_status = status
             request.comment_refusal_retry_after = refusal.retry_after
-    if form is None and is_open:
-        form = CommentForm(initial={"token": make_form_token(article.pk)})
     reply_to = None
     parent_id = form["parent"].value() if form is not None and form.is_bound else None
     parent_id = _int(parent_id) or _int(params.get("replyto"))
     if parent_id is not None:
         reply_to = thread.by_id.get(parent_id)
-        if reply_to is not None and form is not None and not form.is_bound:
-            form.initial["parent"] = reply_to.pk
+    blank = hidden = None
+    if form is None and is_open:
+        # A blank form, as on every reader page: no form object, its markup kept once per
+        # process, and only the two inputs that differ from page to page written here.
+        blank = blank_form_html()
+        hidden = blank_hidden_fields(
+            token=make_form_token(article.pk),
+            parent=reply_to.pk if reply_to is not None else None,
+        )
     errors = []
     if form is not None and form.is_bound:
         errors = [
@@ -103,14 +108,11 @@ def comment_section(context, article):
             if name in form.fields
             for error in field_errors
         ]
-    if form is not None and not form.is_bound:
-        blank = blank_form_html()
-    else:
-        blank = None
     return {
         "thread_html": thread_html,
         "article": article,
         "blank_form": blank,
+        "hidden_fields": hidden,
         "discussion": discussion,
         "is_open": is_open,
         "thread": thread,

@@ -7,8 +7,9 @@ import time_machine
 from django.core import signing
 
 from comments.abuse import make_form_token
+from comments.forms import CommentForm, blank_hidden_fields
 from comments.models import Comment, DiscussionSettings
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,20 @@ def test_the_page_after_an_accepted_post_tells_the_script_to_forget_the_draft(
     html = client.get(response["Location"]).content.decode()
     assert f'data-draft-article="{article.pk}" data-draft-posted="0"' in html
     assert "data-draft-posted" not in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("parent", [None, 5])
+def test_a_blank_forms_hidden_inputs_are_what_the_forms_own_widgets_write(parent):
+    token = make_form_token(7)
+    form = CommentForm(initial={"token": token, "parent": parent})
+    assert blank_hidden_fields(token=token, parent=parent) == str(form["parent"]) + str(
+        form["token"]
+    )
+
+
+def test_a_reply_address_puts_its_parent_in_the_blank_form(client, article):
+    parent = CommentFactory(article=article)
+    html = client.get(f"{article.get_absolute_url()}?replyto={parent.pk}").content.decode()
+    assert f'<input type="hidden" name="parent" value="{parent.pk}" id="id_parent">' in html
+    html = client.get(f"{article.get_absolute_url()}?replyto=999999").content.decode()
+    assert '<input type="hidden" name="parent" id="id_parent">' in html
