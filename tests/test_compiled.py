@@ -1,9 +1,11 @@
 """Queries compiled once per process give the rows the QuerySet itself gives."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.db.models import Exists, OuterRef
+from django.db.models.sql.query import RawQuery
 from django.utils import timezone
 
 from articles.models import Article
@@ -44,6 +46,31 @@ def test_the_rows_are_those_of_the_queryset_for_every_value(django_assert_num_qu
             assert [a.hero_id for a in found] == [a.hero_id for a in expected]
             assert found[0].get_deferred_fields() >= {"body", "body_text"}
     assert len(query._compiled) == 1  # compiled once for the database
+
+
+def test_the_columns_are_mapped_to_the_model_once_per_database(django_assert_num_queries):
+    now = timezone.now()
+    section = SectionFactory()
+    tagged = ArticleFactory(section=section, published_at=now, tags=[TagFactory()])
+    query = CompiledQuery(public_in_section, section_id=int, now=datetime.datetime)
+    # The first run has no rows: the mapping comes from the cursor's description alone.
+    assert list(query.raw(section_id=section.pk, now=now - datetime.timedelta(days=1))) == []
+    assert len(query._mappings) == 1
+    with mock.patch.object(RawQuery, "get_columns", side_effect=AssertionError("read again")):
+        with django_assert_num_queries(1):
+            (found,) = query.raw(section_id=section.pk, now=now)
+    assert (found.pk, found.headline, found.section_id) == (
+        tagged.pk,
+        tagged.headline,
+        section.pk,
+    )
+    assert found.tagged
+    assert found.get_deferred_fields() >= {"body", "body_text"}
+    # A clone (here for a prefetch) maps its rows the same way.
+    tags = [tag.pk for tag in tagged.tags.all()]
+    with django_assert_num_queries(2):
+        (found,) = query.raw(section_id=section.pk, now=now).prefetch_related("tags")
+        assert [tag.pk for tag in found.tags.all()] == tags
 
 
 def test_a_value_that_never_reaches_the_parameters_is_refused():
