@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.addresses import slug_address
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -64,7 +65,7 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         # The page lists the author's articles, so the articles app serves it.
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_address("articles:author", self.slug)
 
     @cached_property
     def photo_picture(self):

@@ -15,15 +15,15 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import pagecache, sanitize
+from newsroom.addresses import slug_address
 
 from .. import conf
-from .addresses import kept_url, story_address
+from .addresses import day_address, kept_url, story_address
 from .body_images import BodyImage, BodyPictures
 
 SEARCH_CONFIG = "english"
@@ -51,9 +51,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return kept_url(
-            self, (self.slug,), lambda: reverse("articles:section", kwargs={"slug": self.slug})
-        )
+        return kept_url(self, (self.slug,), lambda: slug_address("articles:section", self.slug))
 
 
 class Tag(models.Model):
@@ -69,7 +67,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return slug_address("articles:tag", self.slug)
 
 
 # Large columns a teaser never shows; loading them costs more than the rest of the row.
@@ -430,10 +428,7 @@ class Article(BodyPictures, models.Model):
         return timezone.localdate(self.first_published_at or self.published_at or self.created)
 
     def get_day_archive_url(self):
-        when = self.publication_date
-        return reverse(
-            "articles:archive-day", kwargs={"year": when.year, "month": when.month, "day": when.day}
-        )
+        return day_address(self.publication_date)
 
     @property
     def is_public(self):

@@ -1,9 +1,9 @@
 """Reader addresses of stories and sections, worked out once rather than on every render."""
 
-import re
-
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+
+from newsroom.addresses import PLAIN_SLUG, STAND_IN_SLUG, shape
 
 
 def kept_url(instance, inputs, address):
@@ -22,31 +22,39 @@ def kept_url(instance, inputs, address):
     return kept[1]
 
 
-# The shape of a story's address, per URL prefix and URLconf: (before, after) the date and
-# slug, or () where the pattern does not have the expected shape.
-_ADDRESS_SHAPES = {}
-_ADDRESS_STAND_IN = {"year": 1987, "month": 11, "day": 29, "slug": "stand-in-slug"}
-_ADDRESS_MARKER = "/1987/11/29/stand-in-slug/"
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+# A stand-in day whose month and day show the zero a converter other than yyyy/mm/dd would
+# not write: the shape is then not found, and such addresses are reversed.
+_STORY_STAND_IN = {"year": 1987, "month": 1, "day": 9, "slug": STAND_IN_SLUG}
+_DAY_STAND_IN = {"year": 1987, "month": 1, "day": 9}
 
 
 def story_address(day, slug):
     """reverse("articles:detail") of a story's day and slug, without matching the pattern.
 
     A sitemap page lists a thousand stories and a front page a hundred: reversing each took
-    most of a sitemap page's time. The address is reversed once per URL prefix with stand-in
-    values, then filled in as the path converters write them (articles.converters: yyyy/mm/dd)
-    with the slug as it is; a slug that reverse() would quote is reversed as before.
+    most of a sitemap page's time. The address is filled in from its shape
+    (newsroom.addresses) as the path converters write a date (articles.converters:
+    yyyy/mm/dd), with the slug as it is; a slug that reverse() would quote is reversed.
     """
-    key = (get_script_prefix(), get_urlconf())
-    shape = _ADDRESS_SHAPES.get(key)
-    if shape is None:
-        stand_in = reverse("articles:detail", kwargs=_ADDRESS_STAND_IN)
-        found = stand_in.count(_ADDRESS_MARKER) == 1
-        shape = _ADDRESS_SHAPES[key] = tuple(stand_in.split(_ADDRESS_MARKER)) if found else ()
-    if shape and _PLAIN_SLUG.match(slug):
-        return f"{shape[0]}/{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/{shape[1]}"
+    if PLAIN_SLUG.match(slug):
+        parts = shape("articles:detail", _STORY_STAND_IN, f"/1987/01/09/{STAND_IN_SLUG}/")
+        if parts:
+            return f"{parts[0]}/{_date(day)}/{slug}/{parts[1]}"
     return reverse(
         "articles:detail",
         kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
     )
+
+
+def day_address(day):
+    """reverse("articles:archive-day") of a day: every story of that day."""
+    parts = shape("articles:archive-day", _DAY_STAND_IN, "/1987/01/09/")
+    if parts:
+        return f"{parts[0]}/{_date(day)}/{parts[1]}"
+    return reverse(
+        "articles:archive-day", kwargs={"year": day.year, "month": day.month, "day": day.day}
+    )
+
+
+def _date(day):
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
