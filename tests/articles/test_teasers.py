@@ -4,11 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
-from articles.teasers import byline_text, picture_html, teaser_html
+from articles.teasers import byline_text, local_times, picture_html, teaser_html
 from newsroom.images import Picture
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
@@ -71,6 +71,27 @@ def test_the_date_is_the_site_zones_and_machine_readable(story, settings):
         html = teaser_html(story)
     # 23:30 UTC on 4 March is 08:30 on 5 March in Tokyo.
     assert '<time datetime="2026-03-05T08:30:00+09:00">5 Mar 2026</time>' in html
+
+
+def test_a_moment_shown_again_follows_the_zone_and_the_language():
+    moment = datetime.datetime(2026, 3, 4, 23, 30, 15, 250, tzinfo=datetime.UTC)
+    dateline = "j F Y, H:i e"
+    with timezone.override("Europe/London"):
+        assert local_times(moment, dateline) == (
+            "2026-03-04T23:30:15+00:00",
+            "4 March 2026, 23:30 GMT",
+        )
+        with translation.override("fr"):
+            assert local_times(moment, dateline)[1] == "4 mars 2026, 23:30 GMT"
+        assert local_times(moment, "j M Y") == ("2026-03-04T23:30:15+00:00", "4 Mar 2026")
+    # The same instant in another zone is another moment to show.
+    with timezone.override("Asia/Tokyo"):
+        assert local_times(moment, dateline) == (
+            "2026-03-05T08:30:15+09:00",
+            "5 March 2026, 08:30 JST",
+        )
+    with timezone.override("Europe/London"):
+        assert local_times(moment, dateline)[1] == "4 March 2026, 23:30 GMT"
 
 
 def test_a_story_without_a_publication_time_shows_an_empty_time(story):
