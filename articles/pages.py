@@ -14,11 +14,14 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     Exists,
     F,
     Func,
     OuterRef,
     Q,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import JSONObject, RowNumber
@@ -416,7 +419,8 @@ def _related_pool(article_pk, section_id, now):
 
 
 def _related_candidates(article_pk, section_id, now):
-    """The related stories' candidates of the three kinds, each kind marked (one query)."""
+    """The rail's stories, in its order: editors' picks, then the newest sharing a tag, then
+    the newest of the section, each once (one query over the three kinds' candidates)."""
     picks = Article.related_articles.through.objects.filter(from_article=article_pk)
     tag_ids = Article.tags.through.objects.filter(article=article_pk).values("tag")
     candidates = (
@@ -426,10 +430,16 @@ def _related_candidates(article_pk, section_id, now):
             shares_tag=Exists(
                 Article.tags.through.objects.filter(article=OuterRef("pk"), tag__in=tag_ids)
             ),
+            # Every candidate is one of the three kinds: the pool holds no other.
+            kind=Case(
+                When(is_pick=True, then=Value(0)),
+                When(shares_tag=True, then=Value(1)),
+                default=Value(2),
+            ),
         )
-        .newest_first()
+        .order_by("kind", "-published_at", "-pk")
         .defer(*LISTING_DEFERRED)
-    )
+    )[:RELATED_STORIES]
     return with_byline_json(with_hero_columns(candidates))
 
 
@@ -450,26 +460,13 @@ _RELATED_BYLINES = CompiledQuery(
 def related_stories(article, request=None):
     """Editors' picks first, then the newest stories sharing a tag, then from the section.
 
-    One query reads the candidates of the three kinds (as many of each as the rail holds,
-    each kind marked); their sections come from the kept list, and their bylines come in
-    the same rows on PostgreSQL (with_byline_json), from a second compiled query elsewhere.
-    The rail is picked from them in Python, in the order a query per kind would give.
+    One query reads the rail's stories: the candidates of the three kinds (as many of each
+    as the rail holds) ranked by kind, then newest first. Their sections come from the kept
+    list, and their bylines come in the same rows on PostgreSQL (with_byline_json), from a
+    second compiled query elsewhere.
     """
-    size = RELATED_STORIES
     values = {"article_pk": article.pk, "section_id": article.section_id, "now": timezone.now()}
-    candidates = attach_heroes(_RELATED_CANDIDATES.raw(**values))
-    stories = [story for story in candidates if story.is_pick][:size]
-    for kind in (
-        lambda story: story.shares_tag,
-        lambda story: story.section_id == article.section_id,
-    ):
-        chosen = {story.pk for story in stories}
-        stories += [
-            story
-            for story in candidates
-            if story.pk != article.pk and story.pk not in chosen and kind(story)
-        ][: size - len(stories)]
-    with_sections(stories, request)
+    stories = with_sections(attach_heroes(_RELATED_CANDIDATES.raw(**values)), request)
     attach_teaser_bylines(stories, _RELATED_BYLINES, **values)
     return stories
 
