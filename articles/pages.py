@@ -273,23 +273,97 @@ _CORRECTIONS = CompiledQuery(
 )
 
 
-def attach_relations(article):
-    """The article's bylines with their authors, its tags and its corrections, in 3 queries.
+# What an article's page shows of its relations, as JSON objects (_RELATIONS): every concrete
+# field, since other apps render the page again and may read any.
+def _fields_json(model, prefix=""):
+    return JSONObject(
+        **{field.attname: f"{prefix}{field.name}" for field in model._meta.concrete_fields}
+    )
 
-    What prefetch_related_objects() gives, for a third of its CPU: building and compiling
-    the three prefetches cost more than the database takes to answer them. A relation
+
+def _article_relations(article_pk):
+    """On PostgreSQL, the article's bylines with their authors, its tags and its corrections
+    in one row: three arrays of JSON objects, each in the order its own query would give."""
+    bylines = Byline.objects.filter(article=article_pk).order_by("position", "pk")
+    return (
+        Article.objects.filter(pk=article_pk)
+        .annotate(
+            byline_json=ArraySubquery(
+                bylines.values(
+                    json=JSONObject(
+                        pk="pk", position="position", author=_fields_json(Author, "author__")
+                    )
+                )
+            ),
+            tag_json=ArraySubquery(
+                Tag.objects.filter(articles=article_pk)
+                .order_by(*Tag._meta.ordering)
+                .values(json=_fields_json(Tag))
+            ),
+            correction_json=ArraySubquery(
+                Correction.objects.filter(article=article_pk)
+                .order_by(*Correction._meta.ordering)
+                .values(json=_fields_json(Correction))
+            ),
+        )
+        .values_list("byline_json", "tag_json", "correction_json")
+    )
+
+
+_RELATIONS = CompiledQuery(_article_relations, vendor="postgresql", article_pk=int)
+
+
+def attach_relations(article):
+    """The article's bylines with their authors, its tags and its corrections.
+
+    What prefetch_related_objects() gives, for a fraction of its CPU: building and compiling
+    the three prefetches cost more than the database takes to answer them. On PostgreSQL
+    they come in one row (_RELATIONS), elsewhere in three compiled queries. A relation
     already prefetched (a preview of unsaved bylines or tags) is left as it is.
     """
     known = getattr(article, "_prefetched_objects_cache", {})
-    if "bylines" not in known:
-        attach_bylines([article], _BYLINE_AUTHORS.raw(article_pk=article.pk))
-    if "tags" not in known:
-        _set_prefetched(article, "tags", _TAGS.raw(article_pk=article.pk))
-    if "corrections" not in known:
+    if connection.vendor == "postgresql" and not known:
+        rows = _RELATIONS.rows(article_pk=article.pk)
+        bylines, tags, corrections = rows[0] if rows else ((), (), ())
+        authors = []
+        for byline in map(_loaded, bylines):
+            author = _from_json(Author, byline["author"])
+            author.__dict__.update(
+                byline_pk=byline["pk"],
+                byline_article=article.pk,
+                byline_position=byline["position"],
+            )
+            authors.append(author)
+        attach_bylines([article], authors)
+        _set_prefetched(article, "tags", [_from_json(Tag, fields) for fields in tags])
+        corrections = [_from_json(Correction, fields) for fields in corrections]
+    else:
+        if "bylines" not in known:
+            attach_bylines([article], _BYLINE_AUTHORS.raw(article_pk=article.pk))
+        if "tags" not in known:
+            _set_prefetched(article, "tags", _TAGS.raw(article_pk=article.pk))
+        if "corrections" in known:
+            return
         corrections = list(_CORRECTIONS.raw(article_pk=article.pk))
-        for correction in corrections:
-            Correction.article.field.set_cached_value(correction, article)
-        _set_prefetched(article, "corrections", corrections)
+    for correction in corrections:
+        Correction.article.field.set_cached_value(correction, article)
+    _set_prefetched(article, "corrections", corrections)
+
+
+def _loaded(value):
+    """A JSON object of an array, which the driver may give as its text."""
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _from_json(model, fields):
+    """An instance of `model` from a _fields_json() object, as if read from its table."""
+    fields = _loaded(fields)
+    concrete = model._meta.concrete_fields
+    values = [
+        None if fields[field.attname] is None else field.to_python(fields[field.attname])
+        for field in concrete
+    ]
+    return model.from_db(None, [field.attname for field in concrete], values)
 
 
 def byline_authors(**articles):
