@@ -231,23 +231,26 @@ def article_page_context(article, request=None, *, keep=True):
     return {
         "article": article,
         "article_parts": parts,
-        "related_html": related_block(article, request=request, keep=keep),
+        "related_html": parts["related"],
         "current_section": article.section.slug,
     }
 
 
 def article_parts(article, request=None, *, keep=True):
-    """The article itself and its metadata for <head>, rendered once per change of the site.
+    """The article itself, its metadata for <head> and its "Related stories" rail, rendered
+    once per change of the site and kept together (one read and one write of the cache).
 
     Its headline, body, bylines, tags and corrections change only with the site's version
-    (any save of an article, author, tag or correction moves it), never with its comments:
-    a page rendered again for a new comment reuses them and asks the database for the
-    article's row and its thread alone.
+    (any save of an article, author, tag or correction moves it), never with its comments;
+    so do which stories are related and how they look. A page rendered again for a new
+    comment reuses them and asks the database for the article's row and its thread alone.
     """
 
     def render_parts():
         attach_relations(article)
         parts = {"meta": meta_html(article), "article": article_html(article)}
+        stories = related_stories(article, request=request)
+        parts["related"] = related_html(stories) if stories else ""
         # What the page shows, for the front caches' purges by key.
         parts["keys"] = [
             pagecache.keys.article(article.pk),
@@ -454,22 +457,6 @@ def _set_prefetched(instance, name, objects):
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = queryset
-
-
-def related_block(article, request=None, *, keep=True):
-    """The "Related stories" rail, rendered again only when the site's articles change.
-
-    Which stories are related and how they look depends on the site alone, never on the
-    article's comments: a page rendered again for a new comment reuses the rail.
-    """
-
-    def render_rail():
-        stories = related_stories(article, request=request)
-        return related_html(stories) if stories else ""
-
-    if not keep:
-        return render_rail()
-    return pagecache.remember(f"related:{article.pk}", render_rail, request=request)
 
 
 def _related_pool(article_pk, section_id, now):

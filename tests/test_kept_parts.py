@@ -1,6 +1,7 @@
 """What pages keep apart from the site's version, and what a kept thread holds."""
 
 import pickle
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -85,3 +86,26 @@ def test_a_change_kept_apart_moves_the_sites_version_too(commit, name):
 
     commit(pagecache.touch, name)
     assert Invalidation.objects.latest("pk").names.split() == [pagecache.SITE, name]
+
+
+def test_an_articles_own_parts_and_its_rail_are_kept_as_one_value(client, commit):
+    article = ArticleFactory()
+    ArticleFactory(section=article.section, headline="A neighbour in the rail")
+    url = article.get_absolute_url()
+    client.get(url)
+    commit(pagecache.touch_site)
+    pagecache.forget_recent()
+    written = []
+    real_set = cache.set
+
+    def spy(key, *args, **kwargs):
+        written.append(key)
+        return real_set(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "set", side_effect=spy):
+        page = client.get(url).content.decode()
+    kept = [key for key in written if key.startswith("pagecache:memo:")]
+    assert len(kept) == 1 and kept[0].startswith(f"pagecache:memo:article-parts:{article.pk}:")
+    value = cache.get(kept[0])
+    assert set(value) == {"meta", "article", "related", "keys"}
+    assert "A neighbour in the rail" in value["related"] and value["related"] in page
