@@ -13,7 +13,7 @@ import re
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-# (viewname, stand-in values, prefix, URLconf) -> (before, after), or () where the reversed
+# (viewname, marker, prefix, URLconf) -> (before, after), or () where the reversed
 # stand-in does not show the expected shape.
 _SHAPES = {}
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
